@@ -1,0 +1,1 @@
+"""DDSC: the Defense Diplomacy and Security Cooperation Dataset."""

@@ -1,0 +1,42 @@
+"""Command line: ``python build.py [validate|build] [--root DIR] [--out DIR] [--force]``."""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ddsc.release import ReleaseExists, write_release
+from ddsc.validate import validate
+
+
+def _validate(root: Path) -> bool:
+    problems = validate(root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
+    return not problems
+
+
+def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description="Validate the DDSC data package and write a release.")
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "validate"])
+    parser.add_argument("--root", type=Path, default=default_root or Path.cwd(), help="package folder (holds datapackage.json)")
+    parser.add_argument("--out", type=Path, help="release folder (default: ROOT/dist)")
+    parser.add_argument("--force", action="store_true", help="replace an existing release of the same version")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    print(f"Validating {args.root / 'datapackage.json'} ...", file=sys.stderr)
+    if not _validate(args.root):
+        return 1
+    if args.command == "validate":
+        print("valid", file=sys.stderr)
+        return 0
+    try:
+        folder, archive, written = write_release(args.root, args.out or args.root / "dist", force=args.force)
+    except ReleaseExists as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    state = "written" if written else "unchanged (same content already released)"
+    print(f"Release {state}: {folder} and {archive} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return 0

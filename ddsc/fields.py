@@ -1,0 +1,108 @@
+"""Field checks derived from the Table Schemas and run with pandera.
+
+Every type and constraint is read from ``schemas/*.json``; nothing about a column is stated here.
+"""
+
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ddsc.package import primary_key
+from ddsc.problems import Problem, line_of
+
+FORMULA_START = ("=", "+", "-", "@")
+INTEGER = r"[+-]?[0-9]+"
+NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def parse(series: pd.Series, typ: str) -> pd.Series:
+    """Typed values of a text column, missing where a cell does not parse (one vectorized pass)."""
+    if typ == "date":
+        ok = series.str.fullmatch(DATE)
+        return pd.to_datetime(series.where(ok), format="%Y-%m-%d", errors="coerce")
+    if typ == "integer":
+        return pd.to_numeric(series.where(series.str.fullmatch(INTEGER)), errors="coerce")
+    if typ == "number":
+        return pd.to_numeric(series.where(series.str.fullmatch(NUMBER)), errors="coerce")
+    if typ == "boolean":
+        return series.map({"true": True, "false": False})
+    return series
+
+
+def _bound(value, typ: str):
+    return pd.Timestamp(value) if typ == "date" else value
+
+
+def field_checks(field: dict) -> list[pa.Check]:
+    """pandera checks for one Table Schema field, each named by the rule it enforces."""
+    typ, cons = field.get("type", "string"), field.get("constraints", {})
+    checks = []
+    if typ != "string":
+        checks.append(pa.Check(lambda s, t=typ: parse(s, t).notna(), name=f"type is {typ}"))
+    else:
+        checks.append(pa.Check(lambda s: s == s.str.strip(), name="no leading or trailing whitespace"))
+        if "pattern" not in cons and "enum" not in cons:
+            checks.append(pa.Check(lambda s: ~s.str.startswith(FORMULA_START), name="does not start with =, +, - or @ (spreadsheet formula)"))
+    if "pattern" in cons:
+        rx = re.compile(cons["pattern"])
+        checks.append(pa.Check(lambda s, rx=rx: s.str.fullmatch(rx).fillna(False), name=f"matches pattern {cons['pattern']}"))
+    if "enum" in cons:
+        checks.append(pa.Check(lambda s, levels=tuple(cons["enum"]): s.isin(levels), name=f"is one of {', '.join(map(str, cons['enum']))}"))
+    for key, op in (("minimum", "ge"), ("maximum", "le")):
+        if key in cons:
+            bound = _bound(cons[key], typ)
+            check = lambda s, t=typ, b=bound, op=op: getattr(parse(s, t), op)(b) | parse(s, t).isna()
+            checks.append(pa.Check(check, name=f"{key} {cons[key]}"))
+    for key, op in (("minLength", "ge"), ("maxLength", "le")):
+        if key in cons:
+            checks.append(pa.Check(lambda s, n=cons[key], op=op: getattr(s.str.len(), op)(n), name=f"{key} {cons[key]}"))
+    return checks
+
+
+def pandera_schema(schema: dict) -> pa.DataFrameSchema:
+    """The pandera schema equivalent to a Table Schema (types, required, unique, pattern, enum, ranges, primary key)."""
+    pk = primary_key(schema)
+    columns = {
+        f["name"]: pa.Column(
+            None,
+            checks=field_checks(f),
+            nullable=not (f.get("constraints", {}).get("required") or f["name"] in pk),
+            unique=bool(f.get("constraints", {}).get("unique")) or pk == [f["name"]],
+            report_duplicates="all",
+        )
+        for f in schema["fields"]
+    }
+    return pa.DataFrameSchema(columns, unique=pk if len(pk) > 1 else None, report_duplicates="all", strict=True, ordered=True)
+
+
+def _message(check: str, value, column: str, pk: list[str]) -> str:
+    if check == "not_nullable":
+        return "required value is missing"
+    if check == "field_uniqueness":
+        return f"duplicate {'primary key' if pk == [column] else 'value'} {value!r}"
+    if check == "multiple_fields_uniqueness":
+        return f"duplicate primary key {value!r}"
+    return f"value {value!r} fails check: {check}"
+
+
+def field_problems(frame: pd.DataFrame, schema: dict, table: str) -> list[Problem]:
+    """Every cell that breaks its field's type or constraints, located."""
+    try:
+        pandera_schema(schema).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    else:
+        return []
+    pk = primary_key(schema)
+    problems = []
+    for case in cases.itertuples(index=False):
+        if pd.isna(case.index):
+            problems.append(Problem(table, 1, str(case.column), f"{case.check}: {case.failure_case}"))
+            continue
+        column, value = case.column, frame.at[int(case.index), case.column]
+        if case.check == "multiple_fields_uniqueness":
+            column, value = ", ".join(pk), tuple(frame.loc[int(case.index), pk])
+        problems.append(Problem(table, line_of(case.index), column, _message(str(case.check), value, column, pk)))
+    return sorted(set(problems))

@@ -1,0 +1,82 @@
+"""Reading one CSV table as text, with the structural checks a Table Schema cannot express."""
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ddsc.problems import Problem
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _line_at(text_before: bytes | str) -> int:
+    newline = b"\n" if isinstance(text_before, bytes) else "\n"
+    return text_before.count(newline) + 1
+
+
+def decode(data: bytes, table: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of a table file; BOMs, invalid bytes and CR line ends are rejected."""
+    if data.startswith(BOM):
+        return None, [Problem(table, 1, "", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = _line_at(data[: err.start])
+        return None, [Problem(table, line, "", f"invalid UTF-8 byte {data[err.start:err.start + 1]!r}")]
+    if "\r" in text:
+        line = _line_at(text[: text.index("\r")])
+        return None, [Problem(table, line, "", "carriage return (CR or CRLF line end); use LF line ends")]
+    return text, []
+
+
+def header_problems(found: list[str], expected: list[str], table: str) -> list[Problem]:
+    missing = [name for name in expected if name not in found]
+    extra = [name for name in found if name not in expected]
+    problems = [Problem(table, 1, name, "required column is missing") for name in missing]
+    problems += [Problem(table, 1, name, "unknown column not in the schema") for name in extra]
+    if not problems and found != expected:
+        first = next(i for i, (a, b) in enumerate(zip(found, expected)) if a != b)
+        problems.append(Problem(table, 1, found[first], f"columns out of schema order: expected {', '.join(expected)}"))
+    if len(set(found)) != len(found):
+        problems.append(Problem(table, 1, "", "duplicate column names in the header"))
+    return problems
+
+
+def row_problems(lines: list[str], width: int, table: str) -> list[Problem]:
+    """Blank lines, line breaks inside cells and ragged rows, located by line number."""
+    body = pd.Series(lines, dtype=object)
+    problems = [Problem(table, int(i) + 2, "", "blank line") for i in body.index[body == ""]]
+    counts = body.str.count(",") + 1
+    for i in body.index[body.str.contains('"', regex=False)]:
+        if lines[i].count('"') % 2:
+            problems.append(Problem(table, int(i) + 2, "", "unbalanced quote or line break inside a cell"))
+            counts[i] = width
+        else:
+            counts[i] = len(next(csv.reader([lines[i]])))
+    ragged = body.index[(counts != width) & (body != "")]
+    problems += [Problem(table, int(i) + 2, "", f"row has {counts[i]} cells, the header has {width}") for i in ragged]
+    return problems
+
+
+def read_table(path: Path, expected: list[str], table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The table as strings (empty cells missing, the text ``NA`` kept), or None with the problems found."""
+    if not path.is_file():
+        return None, [Problem(table, 0, "", f"file {path.name} does not exist")]
+    text, problems = decode(path.read_bytes(), table)
+    if text is None:
+        return None, problems
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        return None, [Problem(table, 1, "", "file is empty: no header")]
+    header = next(csv.reader([lines[0]]))
+    problems = header_problems(header, expected, table) + row_problems(lines[1:], len(header), table)
+    if len(lines) == 1:
+        problems.append(Problem(table, 1, "", "table has a header but no rows"))
+    if problems:
+        return None, problems
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    return frame, []

@@ -1,0 +1,76 @@
+"""Writing a release: validated first, written to a temporary folder, moved into place when complete."""
+
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ddsc.package import descriptor
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+EXTRA_FILES = ("CITATION.cff", "README.md", "CHANGES.md")
+
+
+def release_files(root: Path) -> list[str]:
+    """Relative paths of every file a release carries, in a fixed order."""
+    desc = descriptor(root)
+    paths = ["datapackage.json"] + [r["path"] for r in desc["resources"]] + [r["schema"] for r in desc["resources"]]
+    return paths + [name for name in EXTRA_FILES if (root / name).is_file()]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def checksums(folder: Path, paths: list[str]) -> str:
+    return "".join(f"{sha256(folder / p)}  {p}\n" for p in sorted(paths))
+
+
+def write_zip(folder: Path, paths: list[str], target: Path) -> None:
+    """A zip with fixed timestamps, permissions and order, so equal inputs give equal bytes."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for rel in sorted(paths):
+            info = zipfile.ZipInfo(f"{folder.name}/{rel}", date_time=FIXED_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, (folder / rel).read_bytes())
+
+
+def stage(root: Path, folder: Path) -> list[str]:
+    """Copy the package into ``folder`` and add SHA256SUMS; returns the paths in the release."""
+    paths = release_files(root)
+    for rel in paths:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / rel, folder / rel)
+    (folder / "SHA256SUMS").write_text(checksums(folder, paths), encoding="utf-8")
+    return paths + ["SHA256SUMS"]
+
+
+class ReleaseExists(Exception):
+    """The version is already released with different content."""
+
+
+def write_release(root: Path, out: Path, force: bool = False) -> tuple[Path, Path, bool]:
+    """Write ``out/ddsc-<version>/`` and its zip; returns the paths and whether anything was written."""
+    name = f"ddsc-{descriptor(root)['version']}"
+    final, final_zip = out / name, out / f"{name}.zip"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=f".{name}-") as tmp:
+        folder = Path(tmp) / name
+        folder.mkdir()
+        paths = stage(root, folder)
+        if final.is_dir() and final_zip.is_file():
+            if (final / "SHA256SUMS").read_bytes() == (folder / "SHA256SUMS").read_bytes():
+                return final, final_zip, False
+            if not force:
+                raise ReleaseExists(f"{name} is already released with different content; bump the version or use --force")
+        write_zip(folder, paths, Path(tmp) / f"{name}.zip")
+        for old in (final, final_zip):
+            if old.is_dir():
+                shutil.rmtree(old)
+            elif old.exists():
+                old.unlink()
+        (Path(tmp) / f"{name}.zip").replace(final_zip)
+        folder.replace(final)
+    return final, final_zip, True
