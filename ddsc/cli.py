@@ -1,10 +1,11 @@
-"""Command line: ``python build.py [validate|build] [--root DIR] [--out DIR] [--force]``."""
+"""Command line: ``python build.py [build|validate|countries] [--root DIR] [--out DIR] [--force]``."""
 
 import argparse
 import sys
 import time
 from pathlib import Path
 
+from ddsc.countries import countries_csv
 from ddsc.release import ReleaseExists, write_release
 from ddsc.validate import validate
 
@@ -20,12 +21,16 @@ def _validate(root: Path) -> bool:
 
 def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Validate the DDSC data package and write a release.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "validate"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "validate", "countries"])
     parser.add_argument("--root", type=Path, default=default_root or Path.cwd(), help="package folder (holds datapackage.json)")
     parser.add_argument("--out", type=Path, help="release folder (default: ROOT/dist)")
     parser.add_argument("--force", action="store_true", help="replace an existing release of the same version")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.command == "countries":
+        (args.root / "tables" / "countries.csv").write_text(countries_csv(args.root), encoding="utf-8")
+        print("tables/countries.csv regenerated", file=sys.stderr)
+        return 0
     print(f"Validating {args.root / 'datapackage.json'} ...", file=sys.stderr)
     if not _validate(args.root):
         return 1
