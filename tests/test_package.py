@@ -1,0 +1,87 @@
+"""The real package: valid under our validator and frictionless, complete, and releasable."""
+
+import csv
+import json
+import zipfile
+
+import pycountry
+import pytest
+from frictionless import validate as frictionless_validate
+
+from ddsc.countries import countries_csv
+from ddsc.validate import validate
+from tests.conftest import ROOT, read_rows, run
+
+FLOORS = {"programs": 30, "statutes": 20, "agencies": 30, "events": 40, "citations": 15}
+
+
+def test_package_is_valid():
+    assert [str(p) for p in validate(ROOT)] == []
+
+
+def test_frictionless_reports_the_package_valid():
+    report = frictionless_validate(str(ROOT / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+
+
+@pytest.mark.parametrize("table,floor", FLOORS.items())
+def test_row_floors(table, floor):
+    assert len(read_rows(ROOT, table)) >= floor
+
+
+def test_every_current_iso_country_is_present_with_its_codes():
+    rows = {r["country_id"]: r for r in read_rows(ROOT, "countries")}
+    for country in pycountry.countries:
+        row = rows[country.alpha_3]
+        assert (row["iso2"], row["iso3"], row["iso_numeric"]) == (country.alpha_2, country.alpha_3, country.numeric)
+    assert rows["NAM"]["iso2"] == "NA"
+
+
+def test_cow_codes_exist_in_the_cow_reference():
+    with (ROOT / "reference" / "cow_states2016.csv").open(encoding="utf-8") as handle:
+        cow = {int(r["ccode"]) for r in csv.DictReader(handle)}
+    used = {int(r["cow_code"]) for r in read_rows(ROOT, "countries") if r["cow_code"]}
+    assert used <= cow
+    assert {"USA", "JPN", "RVN", "SUN"} <= {r["country_id"] for r in read_rows(ROOT, "countries") if r["cow_code"]}
+
+
+def test_committed_countries_table_is_current():
+    assert (ROOT / "tables" / "countries.csv").read_text(encoding="utf-8") == countries_csv(ROOT)
+
+
+def test_every_cited_record_has_a_locator_into_a_source_text():
+    sources = {"watanabe_us_chapter", "oguma_column"}
+    links = read_rows(ROOT, "record_citations")
+    for table in ("programs", "statutes", "agencies", "events"):
+        key = json.loads((ROOT / "schemas" / f"{table}.json").read_text())["primaryKey"]
+        for row in read_rows(ROOT, table):
+            cited = [l for l in links if l["table_name"] == table and l["record_id"] == row[key]]
+            assert any(l["citation_id"] in sources and l["locator"] for l in cited), (table, row[key])
+
+
+def test_full_build_writes_release_zip_and_checksums(package, tmp_path, capsys):
+    out = tmp_path / "dist"
+    code, err = run(["--root", str(package), "--out", str(out)], capsys)
+    assert code == 0, err
+    folder, archive = out / "ddsc-1.0.0", out / "ddsc-1.0.0.zip"
+    assert (folder / "tables" / "programs.csv").read_bytes() == (package / "tables" / "programs.csv").read_bytes()
+    sums = (folder / "SHA256SUMS").read_text().splitlines()
+    assert any(line.endswith("  tables/programs.csv") for line in sums)
+    with zipfile.ZipFile(archive) as zipped:
+        assert "ddsc-1.0.0/datapackage.json" in zipped.namelist()
+        assert "ddsc-1.0.0/SHA256SUMS" in zipped.namelist()
+    assert frictionless_validate(str(folder / "datapackage.json")).valid
+
+
+def test_rebuild_is_byte_identical_and_a_changed_release_is_refused(package, tmp_path, capsys):
+    out = tmp_path / "dist"
+    assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
+    first = (out / "ddsc-1.0.0.zip").read_bytes()
+    (out / "ddsc-1.0.0.zip").unlink()
+    assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
+    assert (out / "ddsc-1.0.0.zip").read_bytes() == first
+    path = package / "tables" / "citations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Adelphi Paper 365", "Adelphi Paper 366"), encoding="utf-8")
+    code, err = run(["--root", str(package), "--out", str(out)], capsys)
+    assert code == 1 and "already released with different content" in err
+    assert (out / "ddsc-1.0.0.zip").read_bytes() == first
