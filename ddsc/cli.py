@@ -7,16 +7,23 @@ from pathlib import Path
 
 from ddsc.countries import countries_csv
 from ddsc.release import ReleaseExists, write_release
-from ddsc.validate import validate
+from ddsc.validate import Report, check
 
 
-def _validate(root: Path) -> bool:
-    problems = validate(root)
-    for problem in problems:
+def _validate(root: Path) -> Report:
+    report = check(root)
+    for problem in report.problems:
         print(problem, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
-    return not problems
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+    return report
+
+
+def _summary(report: Report, started: float, paths: tuple[Path, ...] = ()) -> str:
+    lines = [f"{len(report.rows)} tables, {sum(report.rows.values())} rows, {report.checks} checks, {time.perf_counter() - started:.1f} s"]
+    lines += [f"  {name}: {count} rows" for name, count in report.rows.items()]
+    lines += [f"  wrote {path}" for path in paths]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
@@ -32,10 +39,11 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         print("tables/countries.csv regenerated", file=sys.stderr)
         return 0
     print(f"Validating {args.root / 'datapackage.json'} ...", file=sys.stderr)
-    if not _validate(args.root):
+    report = _validate(args.root)
+    if report.problems:
         return 1
     if args.command == "validate":
-        print("valid", file=sys.stderr)
+        print("valid: " + _summary(report, started), file=sys.stderr)
         return 0
     try:
         folder, archive, written = write_release(args.root, args.out or args.root / "dist", force=args.force)
@@ -43,5 +51,5 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         print(f"error: {err}", file=sys.stderr)
         return 1
     state = "written" if written else "unchanged (same content already released)"
-    print(f"Release {state}: {folder} and {archive} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    print(f"Release {state}: " + _summary(report, started, (folder, archive)), file=sys.stderr)
     return 0

@@ -1,11 +1,21 @@
 """Validation of the whole package: structure, fields (pandera, from the schemas) and cross-table rules."""
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ddsc import package, rules
-from ddsc.fields import field_problems
+from ddsc.fields import field_checks, field_problems
 from ddsc.problems import Problem
 from ddsc.read import read_table
+
+
+@dataclass
+class Report:
+    """What a validation found, and what it looked at."""
+
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    checks: int = 0
 
 
 def read_package(root: Path) -> tuple[dict, dict, dict, list[Problem]]:
@@ -27,8 +37,8 @@ def _text(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def validate(root: Path) -> list[Problem]:
-    """Every problem in the package at ``root``; empty when it is valid."""
+def check(root: Path) -> Report:
+    """Validate the package at ``root`` and report every problem, the row counts and the number of checks run."""
     root = Path(root)
     desc, schemas, tables, problems = read_package(root)
     for name, frame in tables.items():
@@ -36,4 +46,11 @@ def validate(root: Path) -> list[Problem]:
     for rule in rules.TABLE_RULES:
         problems += rule(tables, schemas)
     problems += rules.version_problems(desc, _text(root / "CITATION.cff"), _text(root / "CHANGES.md"))
-    return sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
+    checks = sum(len(field_checks(f)) + 2 for s in schemas.values() for f in s["fields"]) + len(rules.TABLE_RULES) * len(schemas) + 1
+    ordered = sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
+    return Report(ordered, {name: len(frame) for name, frame in tables.items()}, checks)
+
+
+def validate(root: Path) -> list[Problem]:
+    """Every problem in the package at ``root``; empty when it is valid."""
+    return check(root).problems

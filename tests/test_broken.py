@@ -95,14 +95,17 @@ def end_before_start(root):
     return f"programs:{line}:end_date: 2009-01-01 is before start_date 2010-01-01"
 
 
+def _country(root, **values) -> int:
+    row = read_rows(root, "countries")[-1] | dict(country_id="ZZA", iso2="", iso3="", iso_numeric="", cow_code="") | values
+    return append_rows(root, "countries", [row])
+
+
 def lower_case_iso3(root):
-    row = read_rows(root, "countries")[-1] | dict(country_id="ZZA", iso2="", iso3="zza", iso_numeric="", cow_code="")
-    return f"countries:{append_rows(root, 'countries', [row])}:iso3: value 'zza' fails check: matches pattern ^[A-Z]{{3}}$"
+    return f"countries:{_country(root, iso3='zza')}:iso3: value 'zza' fails check: matches pattern ^[A-Z]{{3}}$"
 
 
 def cow_code_not_integer(root):
-    row = read_rows(root, "countries")[-1] | dict(country_id="ZZA", iso2="", iso3="", iso_numeric="", cow_code="7x")
-    return f"countries:{append_rows(root, 'countries', [row])}:cow_code: value '7x' fails check: type is integer"
+    return f"countries:{_country(root, cow_code='7x')}:cow_code: value '7x' fails check: type is integer"
 
 
 def whitespace_in_key(root):
