@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [build|validate|countries] [--root DIR] [--out DIR] [--force]``."""
+"""Command line: ``python build.py [build|validate|verify RELEASE|countries] [--root DIR] [--out DIR] [--force]``."""
 
 import argparse
 import sys
@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 from ddsc.countries import countries_csv
-from ddsc.release import ReleaseExists, write_release
-from ddsc.validate import Report, check
+from ddsc.release import ReleaseExists, verify_release, write_release
+from ddsc.validate import Report, check, validate
 
 
 def _validate(root: Path) -> Report:
@@ -28,12 +28,21 @@ def _summary(report: Report, started: float, paths: tuple[Path, ...] = ()) -> st
 
 def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Validate the DDSC data package and write a release.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "validate", "countries"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "validate", "verify", "countries"])
+    parser.add_argument("target", nargs="?", type=Path, help="for verify: a release folder or zip")
     parser.add_argument("--root", type=Path, default=default_root or Path.cwd(), help="package folder (holds datapackage.json)")
     parser.add_argument("--out", type=Path, help="release folder (default: ROOT/dist)")
     parser.add_argument("--force", action="store_true", help="replace an existing release of the same version")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.command == "verify":
+        if args.target is None:
+            parser.error("verify needs a release folder or zip")
+        problems = verify_release(args.target, validate)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{args.target}: {'FAILED' if problems else 'verified'}", file=sys.stderr)
+        return 1 if problems else 0
     if args.command == "countries":
         (args.root / "tables" / "countries.csv").write_text(countries_csv(args.root), encoding="utf-8")
         print("tables/countries.csv regenerated", file=sys.stderr)

@@ -74,3 +74,40 @@ def write_release(root: Path, out: Path, force: bool = False) -> tuple[Path, Pat
         (Path(tmp) / f"{name}.zip").replace(final_zip)
         folder.replace(final)
     return final, final_zip, True
+
+
+def _checksum_problems(folder: Path) -> list[str]:
+    sums = folder / "SHA256SUMS"
+    if not sums.is_file():
+        return ["SHA256SUMS: missing"]
+    listed = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, rel = line.partition("  ")
+        listed[rel] = digest
+    problems = [f"{rel}: missing from the release" for rel in listed if not (folder / rel).is_file()]
+    problems += [f"{rel}: checksum mismatch" for rel, digest in listed.items() if (folder / rel).is_file() and sha256(folder / rel) != digest]
+    present = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    problems += [f"{rel}: not listed in SHA256SUMS" for rel in sorted(present - set(listed))]
+    return problems
+
+
+def _extract(archive: Path, target: Path) -> Path:
+    with zipfile.ZipFile(archive) as zipped:
+        for name in zipped.namelist():
+            if name.startswith("/") or ".." in Path(name).parts:
+                raise ValueError(f"{name}: unsafe path in archive")
+        zipped.extractall(target)
+    tops = [p for p in target.iterdir() if p.is_dir()]
+    if len(tops) != 1:
+        raise ValueError(f"{archive.name}: expected one release folder in the archive")
+    return tops[0]
+
+
+def verify_release(path: Path, validate) -> list[str]:
+    """Problems with a released folder or zip: checksums first, then the content re-validated."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            folder = _extract(path, Path(tmp)) if path.suffix == ".zip" else path
+        except (ValueError, zipfile.BadZipFile) as err:
+            return [str(err)]
+        return _checksum_problems(folder) + [str(p) for p in validate(folder)]

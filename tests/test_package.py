@@ -2,7 +2,6 @@
 
 import csv
 import json
-import zipfile
 
 import pycountry
 import pytest
@@ -10,7 +9,7 @@ from frictionless import validate as frictionless_validate
 
 from ddsc.countries import countries_csv
 from ddsc.validate import validate
-from tests.conftest import ROOT, read_rows, run
+from tests.conftest import ROOT, read_rows
 
 FLOORS = {"programs": 30, "statutes": 20, "agencies": 30, "events": 40, "citations": 15}
 
@@ -57,31 +56,3 @@ def test_every_cited_record_has_a_locator_into_a_source_text():
         for row in read_rows(ROOT, table):
             cited = [l for l in links if l["table_name"] == table and l["record_id"] == row[key]]
             assert any(l["citation_id"] in sources and l["locator"] for l in cited), (table, row[key])
-
-
-def test_full_build_writes_release_zip_and_checksums(package, tmp_path, capsys):
-    out = tmp_path / "dist"
-    code, err = run(["--root", str(package), "--out", str(out)], capsys)
-    assert code == 0, err
-    folder, archive = out / "ddsc-1.0.0", out / "ddsc-1.0.0.zip"
-    assert (folder / "tables" / "programs.csv").read_bytes() == (package / "tables" / "programs.csv").read_bytes()
-    sums = (folder / "SHA256SUMS").read_text().splitlines()
-    assert any(line.endswith("  tables/programs.csv") for line in sums)
-    with zipfile.ZipFile(archive) as zipped:
-        assert "ddsc-1.0.0/datapackage.json" in zipped.namelist()
-        assert "ddsc-1.0.0/SHA256SUMS" in zipped.namelist()
-    assert frictionless_validate(str(folder / "datapackage.json")).valid
-
-
-def test_rebuild_is_byte_identical_and_a_changed_release_is_refused(package, tmp_path, capsys):
-    out = tmp_path / "dist"
-    assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
-    first = (out / "ddsc-1.0.0.zip").read_bytes()
-    (out / "ddsc-1.0.0.zip").unlink()
-    assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
-    assert (out / "ddsc-1.0.0.zip").read_bytes() == first
-    path = package / "tables" / "citations.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("Adelphi Paper 365", "Adelphi Paper 366"), encoding="utf-8")
-    code, err = run(["--root", str(package), "--out", str(out)], capsys)
-    assert code == 1 and "already released with different content" in err
-    assert (out / "ddsc-1.0.0.zip").read_bytes() == first
