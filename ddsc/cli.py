@@ -1,21 +1,31 @@
-"""Command line: ``python build.py [build|validate|verify RELEASE|countries] [--root DIR] [--out DIR] [--force]``."""
+"""Command line: ``python build.py [build|validate|verify RELEASE|diff OLD|cite|countries] [--root DIR] [--out DIR] [--force]``."""
 
 import argparse
 import sys
 import time
 from pathlib import Path
 
+from ddsc import cite as citing
+from ddsc.codebook import codebook
 from ddsc.countries import countries_csv
+from ddsc.diff import diff, render
+from ddsc.package import descriptor
 from ddsc.release import ReleaseExists, verify_release, write_release
 from ddsc.validate import Report, check, validate
 
+COMMANDS = ["build", "validate", "verify", "diff", "cite", "countries"]
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
 
 def _validate(root: Path) -> Report:
-    report = check(root)
+    report = check(root, log=_say)
     for problem in report.problems:
-        print(problem, file=sys.stderr)
+        _say(str(problem))
     if report.problems:
-        print(f"{len(report.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        _say(f"{len(report.problems)} problem(s) found; nothing was written.")
     return report
 
 
@@ -26,39 +36,58 @@ def _summary(report: Report, started: float, paths: tuple[Path, ...] = ()) -> st
     return "\n".join(lines)
 
 
+def _verify(target: Path) -> int:
+    problems = verify_release(target, validate)
+    for problem in problems:
+        _say(problem)
+    _say(f"{target}: {'FAILED' if problems else 'verified'}")
+    return 1 if problems else 0
+
+
+def _build(args, report: Report, started: float) -> int:
+    root = args.root
+    book = root / "docs" / "codebook.md"
+    book.parent.mkdir(exist_ok=True)
+    book.write_text(codebook(descriptor(root), report.schemas, report.rows) + "\n", encoding="utf-8")
+    try:
+        folder, archive, written = write_release(root, args.out or root / "dist", force=args.force, log=_say)
+    except ReleaseExists as err:
+        _say(f"error: {err}")
+        return 1
+    state = "written" if written else "unchanged (same content already released)"
+    _say(f"Release {state}: " + _summary(report, started, (book, folder, archive)))
+    return 0
+
+
 def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Validate the DDSC data package and write a release.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "validate", "verify", "countries"])
-    parser.add_argument("target", nargs="?", type=Path, help="for verify: a release folder or zip")
+    parser.add_argument("command", nargs="?", default="build", choices=COMMANDS)
+    parser.add_argument("target", nargs="?", type=Path, help="verify: a release folder or zip; diff: the old release folder or zip")
     parser.add_argument("--root", type=Path, default=default_root or Path.cwd(), help="package folder (holds datapackage.json)")
     parser.add_argument("--out", type=Path, help="release folder (default: ROOT/dist)")
     parser.add_argument("--force", action="store_true", help="replace an existing release of the same version")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.command in ("verify", "diff") and args.target is None:
+        parser.error(f"{args.command} needs a release folder or zip")
     if args.command == "verify":
-        if args.target is None:
-            parser.error("verify needs a release folder or zip")
-        problems = verify_release(args.target, validate)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{args.target}: {'FAILED' if problems else 'verified'}", file=sys.stderr)
-        return 1 if problems else 0
+        return _verify(args.target)
+    if args.command == "diff":
+        print(render(diff(args.target, args.root)))
+        return 0
+    if args.command == "cite":
+        meta = citing.citation(args.root)
+        print(citing.apa(meta) + "\n\n" + citing.bibtex(meta))
+        return 0
     if args.command == "countries":
         (args.root / "tables" / "countries.csv").write_text(countries_csv(args.root), encoding="utf-8")
-        print("tables/countries.csv regenerated", file=sys.stderr)
+        _say("tables/countries.csv regenerated")
         return 0
-    print(f"Validating {args.root / 'datapackage.json'} ...", file=sys.stderr)
+    _say(f"Validating {args.root / 'datapackage.json'} ...")
     report = _validate(args.root)
     if report.problems:
         return 1
     if args.command == "validate":
-        print("valid: " + _summary(report, started), file=sys.stderr)
+        _say("valid: " + _summary(report, started))
         return 0
-    try:
-        folder, archive, written = write_release(args.root, args.out or args.root / "dist", force=args.force)
-    except ReleaseExists as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    state = "written" if written else "unchanged (same content already released)"
-    print(f"Release {state}: " + _summary(report, started, (folder, archive)), file=sys.stderr)
-    return 0
+    return _build(args, report, started)

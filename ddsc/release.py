@@ -6,10 +6,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from ddsc.export import write_parquet, write_sqlite
 from ddsc.package import descriptor
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-EXTRA_FILES = ("CITATION.cff", "README.md", "CHANGES.md")
+EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "README.md", "CHANGES.md", "docs/codebook.md")
 
 
 def release_files(root: Path) -> list[str]:
@@ -37,12 +38,22 @@ def write_zip(folder: Path, paths: list[str], target: Path) -> None:
             archive.writestr(info, (folder / rel).read_bytes())
 
 
-def stage(root: Path, folder: Path) -> list[str]:
-    """Copy the package into ``folder`` and add SHA256SUMS; returns the paths in the release."""
+def _no_log(message: str) -> None:
+    pass
+
+
+def stage(root: Path, folder: Path, log=_no_log) -> list[str]:
+    """Copy the package into ``folder``, add the SQLite and Parquet exports and SHA256SUMS; returns the paths in the release."""
     paths = release_files(root)
+    log(f"copying {len(paths)} files")
     for rel in paths:
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, folder / rel)
+    log("writing SQLite export")
+    sqlite_name = f"{folder.name}.sqlite"
+    write_sqlite(root, folder / sqlite_name)
+    log("writing Parquet exports")
+    paths += [sqlite_name] + [str(p.relative_to(folder)) for p in write_parquet(root, folder / "parquet")]
     (folder / "SHA256SUMS").write_text(checksums(folder, paths), encoding="utf-8")
     return paths + ["SHA256SUMS"]
 
@@ -51,7 +62,7 @@ class ReleaseExists(Exception):
     """The version is already released with different content."""
 
 
-def write_release(root: Path, out: Path, force: bool = False) -> tuple[Path, Path, bool]:
+def write_release(root: Path, out: Path, force: bool = False, log=_no_log) -> tuple[Path, Path, bool]:
     """Write ``out/ddsc-<version>/`` and its zip; returns the paths and whether anything was written."""
     name = f"ddsc-{descriptor(root)['version']}"
     final, final_zip = out / name, out / f"{name}.zip"
@@ -59,12 +70,13 @@ def write_release(root: Path, out: Path, force: bool = False) -> tuple[Path, Pat
     with tempfile.TemporaryDirectory(dir=out, prefix=f".{name}-") as tmp:
         folder = Path(tmp) / name
         folder.mkdir()
-        paths = stage(root, folder)
+        paths = stage(root, folder, log)
         if final.is_dir() and final_zip.is_file():
             if (final / "SHA256SUMS").read_bytes() == (folder / "SHA256SUMS").read_bytes():
                 return final, final_zip, False
             if not force:
                 raise ReleaseExists(f"{name} is already released with different content; bump the version or use --force")
+        log("writing zip")
         write_zip(folder, paths, Path(tmp) / f"{name}.zip")
         for old in (final, final_zip):
             if old.is_dir():

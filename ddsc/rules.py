@@ -136,8 +136,8 @@ def _cycle_from(node, parent: dict) -> list:
     return path + [node]
 
 
-def version_problems(desc: dict, citation_cff: str | None, changes: str | None) -> list[Problem]:
-    """The package version is semver, equals CITATION.cff's and has a CHANGES.md entry."""
+def version_problems(desc: dict, citation_cff: str | None, changes: str | None, zenodo: dict | None = None) -> list[Problem]:
+    """The package version is semver, equals CITATION.cff's (and .zenodo.json's, where present) and has a CHANGES.md entry."""
     version = str(desc.get("version", ""))
     problems = []
     if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version):
@@ -146,6 +146,8 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None) 
     if cff is None or cff.group(1) != version:
         found = cff.group(1) if cff else "none"
         problems.append(Problem("CITATION.cff", 1, "version", f"version {found!r} differs from datapackage.json {version!r}"))
+    if zenodo is not None and str(zenodo.get("version")) != version:
+        problems.append(Problem(".zenodo.json", 1, "version", f"version {zenodo.get('version')!r} differs from datapackage.json {version!r}"))
     if not re.search(rf"^## \[{re.escape(version)}\]", changes or "", re.M):
         problems.append(Problem("CHANGES.md", 1, "", f"no entry '## [{version}]' for the package version"))
     return problems

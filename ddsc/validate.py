@@ -1,5 +1,6 @@
 """Validation of the whole package: structure, fields (pandera, from the schemas) and cross-table rules."""
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     checks: int = 0
+    schemas: dict = field(default_factory=dict)
 
 
 def read_package(root: Path) -> tuple[dict, dict, dict, list[Problem]]:
@@ -37,18 +39,25 @@ def _text(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def check(root: Path) -> Report:
+def _quiet(message: str) -> None:
+    pass
+
+
+def check(root: Path, log=_quiet) -> Report:
     """Validate the package at ``root`` and report every problem, the row counts and the number of checks run."""
     root = Path(root)
     desc, schemas, tables, problems = read_package(root)
-    for name, frame in tables.items():
+    for index, (name, frame) in enumerate(tables.items(), start=1):
+        log(f"  [{index}/{len(tables)}] {name}: {len(frame)} rows")
         problems += field_problems(frame, schemas[name], name)
+    log("  cross-table rules")
     for rule in rules.TABLE_RULES:
         problems += rule(tables, schemas)
-    problems += rules.version_problems(desc, _text(root / "CITATION.cff"), _text(root / "CHANGES.md"))
+    zenodo = _text(root / ".zenodo.json")
+    problems += rules.version_problems(desc, _text(root / "CITATION.cff"), _text(root / "CHANGES.md"), json.loads(zenodo) if zenodo else None)
     checks = sum(len(field_checks(f)) + 2 for s in schemas.values() for f in s["fields"]) + len(rules.TABLE_RULES) * len(schemas) + 1
     ordered = sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
-    return Report(ordered, {name: len(frame) for name, frame in tables.items()}, checks)
+    return Report(ordered, {name: len(frame) for name, frame in tables.items()}, checks, schemas)
 
 
 def validate(root: Path) -> list[Problem]:

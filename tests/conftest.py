@@ -49,3 +49,9 @@ def run(args: list[str], capsys) -> tuple[int, str]:
     """Run the CLI in-process; returns the exit code and what it printed to stderr."""
     code = main(args)
     return code, capsys.readouterr().err
+
+
+def run_out(args: list[str], capsys) -> tuple[int, str]:
+    """Run the CLI in-process; returns the exit code and what it printed to stdout."""
+    code = main(args)
+    return code, capsys.readouterr().out

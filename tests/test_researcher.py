@@ -1,0 +1,119 @@
+"""What researchers use: typed loading (pandas and R), SQLite and Parquet exports, codebook, citation, diff."""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import ddsc
+from ddsc.codebook import codebook
+from ddsc.validate import check
+from tests.conftest import ROOT, append_rows, run_out
+from tests.fixtures.make_fixtures import HERE, assemble
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    from ddsc.cli import main
+
+    assert main(["--root", str(ROOT), "--out", str(out)]) == 0
+    return out / "ddsc-1.0.0"
+
+
+@pytest.mark.parametrize("where", ["folder", "zip", "package"])
+def test_load_types_dates_integers_enums_and_keeps_na_text(release, where):
+    path = {"folder": release, "zip": release.parent / f"{release.name}.zip", "package": ROOT}[where]
+    tables = ddsc.load(path)
+    assert pd.api.types.is_datetime64_any_dtype(tables["events"]["date"])
+    assert str(tables["countries"]["cow_code"].dtype) == "Int64"
+    category = tables["programs"]["category"]
+    schema = json.loads((ROOT / "schemas" / "programs.json").read_text())
+    levels = next(f for f in schema["fields"] if f["name"] == "category")["constraints"]["enum"]
+    assert isinstance(category.dtype, pd.CategoricalDtype) and list(category.cat.categories) == levels
+    assert tables["countries"].set_index("country_id").at["NAM", "iso2"] == "NA"
+    assert tables["events"]["date"].notna().all()
+
+
+def test_sqlite_export_declares_keys_and_passes_foreign_key_check(release):
+    with sqlite3.connect(release / "ddsc-1.0.0.sqlite") as db:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert db.execute("SELECT count(*) FROM programs").fetchone()[0] == len(ddsc.load(ROOT)["programs"])
+        fks = db.execute("PRAGMA foreign_key_list(programs)").fetchall()
+        assert {(row[2], row[3]) for row in fks} >= {("agencies", "lead_agency_id"), ("programs", "parent_program_id")}
+        assert [row[1] for row in db.execute("PRAGMA table_info(events)") if row[5]] == ["event_id"]
+        assert db.execute("SELECT typeof(cow_code) FROM countries WHERE country_id = 'JPN'").fetchone()[0] == "integer"
+        assert db.execute("SELECT iso2 FROM countries WHERE country_id = 'NAM'").fetchone()[0] == "NA"
+    db.close()
+
+
+def test_parquet_export_has_schema_types(release):
+    table = pq.read_table(release / "parquet" / "events.parquet")
+    assert str(table.schema.field("date").type) == "date32[day]"
+    assert str(table.schema.field("event_type").type).startswith("dictionary<values=string")
+    assert str(pq.read_table(release / "parquet" / "countries.parquet").schema.field("cow_code").type) == "int64"
+
+
+def test_committed_codebook_is_current():
+    report = check(ROOT)
+    desc = json.loads((ROOT / "datapackage.json").read_text())
+    assert (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8") == codebook(desc, report.schemas, report.rows) + "\n"
+
+
+def test_codebook_lists_every_column_with_levels(release):
+    text = (release / "docs" / "codebook.md").read_text(encoding="utf-8")
+    for name in ("programs", "record_citations"):
+        schema = json.loads((ROOT / "schemas" / f"{name}.json").read_text())
+        assert f"## {name}" in text
+        assert all(f"| `{f['name']}` |" in text for f in schema["fields"])
+    assert "`state_budget_other_executes`" in text
+
+
+def test_cite_prints_apa_and_bibtex_of_the_current_version(capsys):
+    code, out = run_out(["cite", "--root", str(ROOT)], capsys)
+    assert code == 0
+    assert "(Version 1.0.0) [Data set]." in out
+    assert "@misc{ddsc_1_0_0," in out and "version = {1.0.0}" in out
+
+
+def test_diff_reports_added_removed_and_changed_rows(tmp_path, capsys):
+    old = assemble(HERE / "minimal", tmp_path / "old")
+    new = assemble(HERE / "minimal", tmp_path / "new")
+    append_rows(new, "events", [dict(event_id="ev_2016_zz_new", date="2016-01-01", date_precision="day", title_en="New", event_type="summit")])
+    path = new / "tables" / "programs.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Foreign Military Financing", "Foreign Military Financing Program"), encoding="utf-8")
+    lines = [l for l in path.read_text(encoding="utf-8").splitlines() if not l.startswith("us_dsca_defense_trade,")]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = run_out(["diff", str(old), "--root", str(new)], capsys)
+    assert code == 0
+    assert "events: 1 added, 0 removed, 0 changed" in out and "  + ev_2016_zz_new" in out
+    assert "programs: 0 added, 1 removed, 1 changed" in out
+    assert "  - us_dsca_defense_trade" in out and "  ~ us_fmf: name_en" in out
+    assert "countries: 0 added, 0 removed, 0 changed" in out
+
+
+def test_r_reader_gives_typed_columns(release):
+    if shutil.which("Rscript") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Rscript is required in CI")
+        pytest.skip("R is not installed here")
+    result = subprocess.run(["Rscript", "tests/test_read_ddsc.R", str(release), str(release.parent / f"{release.name}.zip")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("R column classes ok") == 2
+
+
+def test_descriptor_stays_readable_by_r_frictionless():
+    desc = json.loads((ROOT / "datapackage.json").read_text())
+    for res in desc["resources"]:
+        assert res["profile"] == "tabular-data-resource"
+        assert not res["path"].startswith(("/", ".."))
+        schema = json.loads((ROOT / res["schema"]).read_text())
+        assert schema["missingValues"] == [""]
+        header = (ROOT / res["path"]).read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+        assert header == [f["name"] for f in schema["fields"]]
