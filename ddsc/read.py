@@ -36,11 +36,11 @@ def header_problems(found: list[str], expected: list[str], table: str) -> list[P
     extra = [name for name in found if name not in expected]
     problems = [Problem(table, 1, name, "required column is missing") for name in missing]
     problems += [Problem(table, 1, name, "unknown column not in the schema") for name in extra]
+    if len(set(found)) != len(found):
+        problems.append(Problem(table, 1, "", "duplicate column names in the header"))
     if not problems and found != expected:
         first = next(i for i, (a, b) in enumerate(zip(found, expected)) if a != b)
         problems.append(Problem(table, 1, found[first], f"columns out of schema order: expected {', '.join(expected)}"))
-    if len(set(found)) != len(found):
-        problems.append(Problem(table, 1, "", "duplicate column names in the header"))
     return problems
 
 
