@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from ddsc.fields import parse
+from ddsc.fields import member, parse
 from ddsc.package import foreign_keys, primary_key
 from ddsc.problems import Problem, line_of
 
@@ -28,7 +28,7 @@ def foreign_key_problems(tables: dict, schemas: dict) -> list[Problem]:
             if resource not in tables:
                 continue
             values = frame[field]
-            missing = values.notna() & ~values.isin(tables[resource][ref].dropna())
+            missing = values.notna() & ~member(values, tables[resource][ref].dropna())
             problems += [Problem(name, line_of(i), field, f"{values[i]!r} not found in {resource}.{ref}") for i in _rows(missing)]
     return problems
 
@@ -43,7 +43,7 @@ def citation_target_problems(tables: dict, schemas: dict) -> list[Problem]:
         if target not in tables:
             continue
         keys = tables[target][primary_key(schemas[target])[0]]
-        missing = ~group["record_id"].isin(keys)
+        missing = ~member(group["record_id"], keys.dropna())
         problems += [Problem("record_citations", line_of(i), "record_id", f"{group.at[i, 'record_id']!r} not found in {target}") for i in _rows(missing)]
     return problems
 
@@ -60,7 +60,7 @@ def uncited_problems(tables: dict, schemas: dict) -> list[Problem]:
             continue
         key = primary_key(schemas[name])[0]
         ids = tables[name][key]
-        uncited = ~ids.isin(cited.loc[cited["table_name"] == name, "record_id"])
+        uncited = ~member(ids, cited.loc[cited["table_name"] == name, "record_id"])
         problems += [Problem(name, line_of(i), key, f"record {ids[i]!r} has no record_citations row with a locator") for i in _rows(uncited)]
     return problems
 
