@@ -16,21 +16,40 @@ from ddsc.problems import Problem, line_of
 FORMULA_START = ("=", "+", "-", "@")
 INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
-DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+DATE_RX = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def arrow(values) -> "pyarrow.Array | pyarrow.ChunkedArray":
+    """Arrow strings of a Series (zero-copy for Arrow-backed columns) or of any iterable."""
+    if isinstance(values, pd.Series) and hasattr(values.array, "__arrow_array__"):
+        return pc.cast(values.array.__arrow_array__(), pyarrow.string())
+    return pyarrow.array(pd.Series(list(values), dtype=object), type=pyarrow.string(), from_pandas=True)
 
 
 def member(values: pd.Series, allowed) -> pd.Series:
     """Whether each value is in ``allowed``, computed in Arrow (pandas' own isin loops in Python on Arrow strings)."""
-    array = pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
-    found = pc.is_in(array, value_set=pyarrow.array(pd.Series(list(allowed), dtype=object).dropna().astype(str), type=pyarrow.string()))
+    found = pc.is_in(arrow(values), value_set=pc.drop_null(arrow(allowed)))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    """ISO dates parsed in Arrow; a cell that is not a real calendar date (2016-02-30) becomes NaT.
+
+    Arrow's strptime rolls impossible dates over, so each parsed date is formatted back and must
+    equal its cell.
+    """
+    cells = arrow(series)
+    shaped = pc.if_else(pc.match_substring_regex(cells, DATE_RX), cells, pyarrow.scalar(None, pyarrow.string()))
+    stamps = pc.strptime(shaped, format="%Y-%m-%d", unit="s", error_is_null=True)
+    exact = pc.fill_null(pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), cells), False)
+    kept = pc.if_else(exact, stamps, pyarrow.scalar(None, stamps.type))
+    return pd.Series(kept.to_numpy(zero_copy_only=False), index=series.index)
 
 
 def parse(series: pd.Series, typ: str) -> pd.Series:
     """Typed values of a text column, missing where a cell does not parse (one vectorized pass)."""
     if typ == "date":
-        ok = series.str.fullmatch(DATE)
-        return pd.to_datetime(series.where(ok), format="%Y-%m-%d", errors="coerce")
+        return _dates(series)
     if typ == "integer":
         return pd.to_numeric(series.where(series.str.fullmatch(INTEGER)), errors="coerce")
     if typ == "number":
@@ -40,16 +59,30 @@ def parse(series: pd.Series, typ: str) -> pd.Series:
     return series
 
 
+def typed_columns(frame: pd.DataFrame, schema: dict) -> dict[str, pd.Series]:
+    """Every non-string column parsed once; the field checks and the cross-table rules share the result."""
+    return {f["name"]: parse(frame[f["name"]], f["type"]) for f in schema["fields"] if f.get("type", "string") != "string"}
+
+
 def _bound(value, typ: str):
     return pd.Timestamp(value) if typ == "date" else value
 
 
-def field_checks(field: dict) -> list[pa.Check]:
-    """pandera checks for one Table Schema field, each named by the rule it enforces."""
+def _typed_check(test, name: str) -> pa.Check:
+    """A check on the whole column (missing cells pass), so that it can use the pre-parsed values."""
+    return pa.Check(lambda s: test(s) | s.isna(), name=name, ignore_na=False)
+
+
+def field_checks(field: dict, parsed: pd.Series | None = None) -> list[pa.Check]:
+    """pandera checks for one Table Schema field, each named by the rule it enforces.
+
+    ``parsed`` holds the column's typed values (see ``typed_columns``); without it they are parsed here.
+    """
     typ, cons = field.get("type", "string"), field.get("constraints", {})
+    values = (lambda s: parsed) if parsed is not None else (lambda s: parse(s, typ))
     checks = []
     if typ != "string":
-        checks.append(pa.Check(lambda s, t=typ: parse(s, t).notna(), name=f"type is {typ}"))
+        checks.append(_typed_check(lambda s: values(s).notna(), f"type is {typ}"))
     else:
         checks.append(pa.Check(lambda s: s == s.str.strip(), name="no leading or trailing whitespace"))
         if "pattern" not in cons and "enum" not in cons:
@@ -62,21 +95,20 @@ def field_checks(field: dict) -> list[pa.Check]:
     for key, op in (("minimum", "ge"), ("maximum", "le")):
         if key in cons:
             bound = _bound(cons[key], typ)
-            check = lambda s, t=typ, b=bound, op=op: getattr(parse(s, t), op)(b) | parse(s, t).isna()
-            checks.append(pa.Check(check, name=f"{key} {cons[key]}"))
+            checks.append(_typed_check(lambda s, b=bound, op=op: getattr(values(s), op)(b) | values(s).isna(), f"{key} {cons[key]}"))
     for key, op in (("minLength", "ge"), ("maxLength", "le")):
         if key in cons:
             checks.append(pa.Check(lambda s, n=cons[key], op=op: getattr(s.str.len(), op)(n), name=f"{key} {cons[key]}"))
     return checks
 
 
-def pandera_schema(schema: dict) -> pa.DataFrameSchema:
+def pandera_schema(schema: dict, parsed: dict | None = None) -> pa.DataFrameSchema:
     """The pandera schema equivalent to a Table Schema (types, required, unique, pattern, enum, ranges, primary key)."""
     pk = primary_key(schema)
     columns = {
         f["name"]: pa.Column(
             None,
-            checks=field_checks(f),
+            checks=field_checks(f, (parsed or {}).get(f["name"])),
             nullable=not (f.get("constraints", {}).get("required") or f["name"] in pk),
             unique=bool(f.get("constraints", {}).get("unique")) or pk == [f["name"]],
             report_duplicates="all",
@@ -96,10 +128,10 @@ def _message(check: str, value, column: str, pk: list[str]) -> str:
     return f"value {value!r} fails check: {check}"
 
 
-def field_problems(frame: pd.DataFrame, schema: dict, table: str) -> list[Problem]:
+def field_problems(frame: pd.DataFrame, schema: dict, table: str, parsed: dict | None = None) -> list[Problem]:
     """Every cell that breaks its field's type or constraints, located."""
     try:
-        pandera_schema(schema).validate(frame, lazy=True)
+        pandera_schema(schema, parsed).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
     else:

@@ -4,9 +4,9 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow
-import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from ddsc.problems import Problem
@@ -47,20 +47,35 @@ def header_problems(found: list[str], expected: list[str], table: str) -> list[P
     return problems
 
 
-def row_problems(lines: list[str], width: int, table: str) -> list[Problem]:
-    """Blank lines, line breaks inside cells and ragged rows, located by line number (vectorized in Arrow)."""
-    body = pyarrow.array(lines, type=pyarrow.string())
-    blank = pc.equal(body, "").to_numpy(zero_copy_only=False)
-    quoted = pc.match_substring(body, '"').to_numpy(zero_copy_only=False)
-    counts = pc.add(pc.count_substring(body, ","), 1).to_numpy(zero_copy_only=False).copy()
-    problems = [Problem(table, int(i) + 2, "", "blank line") for i in blank.nonzero()[0]]
-    for i in quoted.nonzero()[0]:
-        if lines[i].count('"') % 2:
+def row_problems(data: bytes, width: int, table: str) -> list[Problem]:
+    """Blank lines, line breaks inside cells and ragged rows, located by line number.
+
+    Works on the raw bytes with NumPy: line ends, commas and quotes are counted per line without
+    splitting the file into Python strings; only lines holding a quote are parsed one by one.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw == 10)
+    if len(raw) and raw[-1] != 10:
+        ends = np.append(ends, len(raw))
+    starts = np.concatenate(([0], ends[:-1] + 1))[1:]
+    ends = ends[1:]
+    if not len(ends):
+        return []
+    lengths = ends - starts
+    commas = np.add.reduceat(raw == 44, starts, dtype=np.int32)
+    quotes = np.add.reduceat(raw == 34, starts, dtype=np.int32)
+    empty = lengths == 0
+    commas[empty], quotes[empty] = 0, 0  # reduceat returns the next element for empty slices
+    counts = commas + 1
+    problems = [Problem(table, int(i) + 2, "", "blank line") for i in np.flatnonzero(empty)]
+    for i in np.flatnonzero(quotes):
+        line = data[starts[i]:ends[i]].decode("utf-8")
+        if quotes[i] % 2:
             problems.append(Problem(table, int(i) + 2, "", "unbalanced quote or line break inside a cell"))
             counts[i] = width
         else:
-            counts[i] = len(next(csv.reader([lines[i]])))
-    ragged = ((counts != width) & ~blank).nonzero()[0]
+            counts[i] = len(next(csv.reader([line])))
+    ragged = np.flatnonzero((counts != width) & ~empty)
     problems += [Problem(table, int(i) + 2, "", f"row has {counts[i]} cells, the header has {width}") for i in ragged]
     return problems
 
@@ -82,14 +97,12 @@ def read_table(path: Path, expected: list[str], table: str) -> tuple[pd.DataFram
     text, problems = decode(data, table)
     if text is None:
         return None, problems
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not lines:
+    first_line = text.split("\n", 1)[0]
+    if not first_line:
         return None, [Problem(table, 1, "", "file is empty: no header")]
-    header = next(csv.reader([lines[0]]))
-    problems = header_problems(header, expected, table) + row_problems(lines[1:], len(header), table)
-    if len(lines) == 1:
+    header = next(csv.reader([first_line]))
+    problems = header_problems(header, expected, table) + row_problems(data, len(header), table)
+    if data.count(b"\n") + (not data.endswith(b"\n")) == 1:
         problems.append(Problem(table, 1, "", "table has a header but no rows"))
     if problems:
         return None, problems

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from ddsc.fields import member, parse
+from ddsc.fields import member, typed_columns
 from ddsc.package import foreign_keys, primary_key
 from ddsc.problems import Problem, line_of
 
@@ -20,7 +20,7 @@ def _rows(mask: pd.Series) -> list[int]:
     return [int(i) for i in mask.index[mask]]
 
 
-def foreign_key_problems(tables: dict, schemas: dict) -> list[Problem]:
+def foreign_key_problems(tables: dict, schemas: dict, parsed: dict | None = None) -> list[Problem]:
     """Every value of a declared foreign key (self-references included) exists in the referenced key."""
     problems = []
     for name, frame in tables.items():
@@ -33,7 +33,7 @@ def foreign_key_problems(tables: dict, schemas: dict) -> list[Problem]:
     return problems
 
 
-def citation_target_problems(tables: dict, schemas: dict) -> list[Problem]:
+def citation_target_problems(tables: dict, schemas: dict, parsed: dict | None = None) -> list[Problem]:
     """Each record_citations row points at a record that exists."""
     links = tables.get("record_citations")
     if links is None:
@@ -48,7 +48,7 @@ def citation_target_problems(tables: dict, schemas: dict) -> list[Problem]:
     return problems
 
 
-def uncited_problems(tables: dict, schemas: dict) -> list[Problem]:
+def uncited_problems(tables: dict, schemas: dict, parsed: dict | None = None) -> list[Problem]:
     """Every program, statute, agency and event has a record_citations row with a locator."""
     links = tables.get("record_citations")
     if links is None:
@@ -65,16 +65,16 @@ def uncited_problems(tables: dict, schemas: dict) -> list[Problem]:
     return problems
 
 
-def _dates(frame: pd.DataFrame, schema: dict) -> dict:
-    return {f["name"]: parse(frame[f["name"]], "date") for f in schema["fields"] if f.get("type") == "date"}
+def date_problems(tables: dict, schemas: dict, parsed: dict | None = None, today: date | None = None) -> list[Problem]:
+    """End dates not before start dates; no date in the future; precision consistent with the stored date.
 
-
-def date_problems(tables: dict, schemas: dict, today: date | None = None) -> list[Problem]:
-    """End dates not before start dates; no date in the future; precision consistent with the stored date."""
+    ``parsed`` holds each table's typed columns (see ``typed_columns``), parsed once for all checks.
+    """
     limit = pd.Timestamp(today or date.today())
     problems = []
     for name, frame in tables.items():
-        dates = _dates(frame, schemas[name])
+        typed = (parsed or {}).get(name) or typed_columns(frame, schemas[name])
+        dates = {f["name"]: typed[f["name"]] for f in schemas[name]["fields"] if f.get("type") == "date"}
         for field, values in dates.items():
             future = values > limit
             problems += [Problem(name, line_of(i), field, f"date {frame.at[i, field]} is in the future") for i in _rows(future)]
@@ -100,7 +100,7 @@ def _precision_problems(name: str, frame: pd.DataFrame, field: str, values: pd.S
     return [Problem(name, line_of(i), column, message) for mask, message in checks for i in _rows(mask.fillna(False))]
 
 
-def cycle_problems(tables: dict, schemas: dict) -> list[Problem]:
+def cycle_problems(tables: dict, schemas: dict, parsed: dict | None = None) -> list[Problem]:
     """No cycles in self-referencing hierarchies (parent_agency_id, parent_program_id, ...)."""
     problems = []
     for name, frame in tables.items():

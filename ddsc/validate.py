@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ddsc import package, rules
-from ddsc.fields import field_checks, field_problems
+from ddsc.fields import field_checks, field_problems, typed_columns
 from ddsc.problems import Problem
 from ddsc.read import read_table
 
@@ -47,12 +47,14 @@ def check(root: Path, log=_quiet) -> Report:
     """Validate the package at ``root`` and report every problem, the row counts and the number of checks run."""
     root = Path(root)
     desc, schemas, tables, problems = read_package(root)
+    parsed = {}
     for index, (name, frame) in enumerate(tables.items(), start=1):
         log(f"  [{index}/{len(tables)}] {name}: {len(frame)} rows")
-        problems += field_problems(frame, schemas[name], name)
+        parsed[name] = typed_columns(frame, schemas[name])
+        problems += field_problems(frame, schemas[name], name, parsed[name])
     log("  cross-table rules")
     for rule in rules.TABLE_RULES:
-        problems += rule(tables, schemas)
+        problems += rule(tables, schemas, parsed)
     zenodo = _text(root / ".zenodo.json")
     problems += rules.version_problems(desc, _text(root / "CITATION.cff"), _text(root / "CHANGES.md"), json.loads(zenodo) if zenodo else None)
     checks = sum(len(field_checks(f)) + 2 for s in schemas.values() for f in s["fields"]) + len(rules.TABLE_RULES) * len(schemas) + 1
