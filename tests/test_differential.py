@@ -1,0 +1,62 @@
+"""Same verdicts as frictionless: on every broken fixture and on generated packages with injected
+defects, our validator rejects whatever frictionless rejects, and locates each defect.
+
+Some rules are ours alone (citations, cycles, date order and precision, versions, encoding and
+spreadsheet hygiene): frictionless accepts those fixtures by design, and the test pins that list.
+"""
+
+import tempfile
+import warnings
+from pathlib import Path
+
+import pytest
+from frictionless import validate as frictionless_validate
+
+from bench.generate import DEFECTS, write
+from ddsc.validate import validate
+from tests.fixtures.make_fixtures import HERE, assemble
+
+PROJECT_ONLY = {
+    "citation_to_missing_record", "crlf_line_ends", "date_without_precision", "end_before_start", "formula_injection",
+    "future_date", "header_only", "no_changes_entry", "parent_cycle", "precision_mismatch", "precision_without_date",
+    "program_self_parent", "unbalanced_quote", "uncited_record", "utf8_bom", "version_mismatch", "version_not_semver",
+    "year_precision_mismatch", "zenodo_version_mismatch",
+}
+CASES = sorted(p.name for p in (HERE / "broken").iterdir())
+
+
+def _frictionless_valid(root: Path) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return frictionless_validate(str(root / "datapackage.json")).valid
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_fixture_verdicts_match_frictionless(case, tmp_path):
+    root = assemble(HERE / "broken" / case, tmp_path / "pkg")
+    assert validate(root), case
+    assert _frictionless_valid(root) == (case in PROJECT_ONLY)
+
+
+def test_clean_packages_pass_both(tmp_path):
+    for root in (assemble(HERE / "minimal", tmp_path / "minimal"), write(300, tmp_path / "synthetic")):
+        assert validate(root) == []
+        assert _frictionless_valid(root)
+
+
+@pytest.mark.parametrize("defect", sorted(DEFECTS))
+def test_generated_defects_rejected_by_both_and_located(defect):
+    table, column, value = DEFECTS[defect]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write(1500, Path(tmp) / "pkg", defects=False)
+        path = root / "tables" / f"{table}.csv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = lines[0].split(",")
+        row = 1000
+        cells = lines[row + 1].split(",")
+        cells[header.index(column)] = lines[1].split(",")[header.index(column)] if value is None else value
+        lines[row + 1] = ",".join(cells)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        problems = validate(root)
+        assert any(p.table == table and p.line == row + 2 and p.column == column for p in problems), [str(p) for p in problems]
+        assert not _frictionless_valid(root)
