@@ -39,12 +39,13 @@ def citation_target_problems(tables: dict, schemas: dict, parsed: dict | None = 
     if links is None:
         return []
     problems = []
-    for target, group in links.groupby("table_name"):
+    for target in links["table_name"].dropna().unique():
         if target not in tables:
             continue
-        keys = tables[target][primary_key(schemas[target])[0]]
-        missing = ~member(group["record_id"], keys.dropna())
-        problems += [Problem("record_citations", line_of(i), "record_id", f"{group.at[i, 'record_id']!r} not found in {target}") for i in _rows(missing)]
+        rows = links["table_name"] == target
+        ids = links["record_id"][rows]
+        missing = ~member(ids, tables[target][primary_key(schemas[target])[0]].dropna())
+        problems += [Problem("record_citations", line_of(i), "record_id", f"{ids[i]!r} not found in {target}") for i in _rows(missing)]
     return problems
 
 

@@ -1,6 +1,7 @@
 """Validation of the whole package: structure, fields (pandera, from the schemas) and cross-table rules."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -8,6 +9,9 @@ from ddsc import package, rules
 from ddsc.fields import field_checks, field_problems, typed_columns
 from ddsc.problems import Problem
 from ddsc.read import read_table
+
+
+WORKERS = 2
 
 
 @dataclass
@@ -24,14 +28,14 @@ def read_package(root: Path) -> tuple[dict, dict, dict, list[Problem]]:
     """Descriptor, schemas and text tables of the package, with the problems found reading them."""
     desc = package.descriptor(root)
     resources, problems = package.resources(root, desc)
-    tables, schemas = {}, {}
-    for res in resources:
-        name, schema = res["name"], res["schema"]
-        schemas[name] = schema
-        frame, found = read_table(root / res["path"], package.field_names(schema), name)
+    schemas = {res["name"]: res["schema"] for res in resources}
+    with ThreadPoolExecutor(WORKERS) as pool:
+        read = list(pool.map(lambda res: read_table(root / res["path"], package.field_names(res["schema"]), res["name"]), resources))
+    tables = {}
+    for res, (frame, found) in zip(resources, read):
         problems += found
         if frame is not None:
-            tables[name] = frame
+            tables[res["name"]] = frame
     return desc, schemas, tables, problems
 
 
@@ -48,10 +52,18 @@ def check(root: Path, log=_quiet) -> Report:
     root = Path(root)
     desc, schemas, tables, problems = read_package(root)
     parsed = {}
-    for index, (name, frame) in enumerate(tables.items(), start=1):
-        log(f"  [{index}/{len(tables)}] {name}: {len(frame)} rows")
+
+    def fields(item):
+        name, frame = item
         parsed[name] = typed_columns(frame, schemas[name])
-        problems += field_problems(frame, schemas[name], name, parsed[name])
+        found = field_problems(frame, schemas[name], name, parsed[name])
+        log(f"  checked {name}: {len(frame)} rows")
+        return found
+
+    # Arrow kernels release the GIL, so tables are checked two at a time (the machines have 2 cores).
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for found in pool.map(fields, sorted(tables.items(), key=lambda item: -len(item[1]))):
+            problems += found
     log("  cross-table rules")
     for rule in rules.TABLE_RULES:
         problems += rule(tables, schemas, parsed)
