@@ -1,5 +1,5 @@
-"""DDSC: the Defense Diplomacy and Security Cooperation Dataset."""
+"""DDSC: the Defense Diplomacy and Security Cooperation Dataset. ``ddsc.load()`` returns the typed tables."""
 
-from ddsc.load import load
+from ddsc.typed import load
 
 __all__ = ["load"]

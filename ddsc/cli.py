@@ -5,13 +5,10 @@ import sys
 import time
 from pathlib import Path
 
-from ddsc import cite as citing
-from ddsc.codebook import codebook
-from ddsc.countries import countries_csv
-from ddsc.diff import diff, render
 from ddsc.package import descriptor
-from ddsc.release import ReleaseExists, verify_release, write_release
 from ddsc.validate import Report, check, validate
+
+# Commands other than validate import what they need when they run, so that validation starts fast.
 
 COMMANDS = ["build", "validate", "verify", "diff", "cite", "countries"]
 
@@ -37,6 +34,8 @@ def _summary(report: Report, started: float, paths: tuple[Path, ...] = ()) -> st
 
 
 def _verify(target: Path) -> int:
+    from ddsc.release import verify_release
+
     problems = verify_release(target, validate)
     for problem in problems:
         _say(problem)
@@ -45,6 +44,9 @@ def _verify(target: Path) -> int:
 
 
 def _build(args, report: Report, started: float) -> int:
+    from ddsc.codebook import codebook
+    from ddsc.release import ReleaseExists, write_release
+
     root = args.root
     book = root / "docs" / "codebook.md"
     book.parent.mkdir(exist_ok=True)
@@ -73,13 +75,19 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     if args.command == "verify":
         return _verify(args.target)
     if args.command == "diff":
+        from ddsc.diff import diff, render
+
         print(render(diff(args.target, args.root)))
         return 0
     if args.command == "cite":
+        from ddsc import cite as citing
+
         meta = citing.citation(args.root)
         print(citing.apa(meta) + "\n\n" + citing.bibtex(meta))
         return 0
     if args.command == "countries":
+        from ddsc.countries import countries_csv
+
         (args.root / "tables" / "countries.csv").write_text(countries_csv(args.root), encoding="utf-8")
         _say("tables/countries.csv regenerated")
         return 0

@@ -5,7 +5,7 @@ import json
 
 import pandas as pd
 
-from ddsc.load import _Source
+from ddsc.typed import _Source
 from ddsc.package import primary_key
 
 
