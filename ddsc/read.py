@@ -14,24 +14,26 @@ from ddsc.problems import Problem
 BOM = b"\xef\xbb\xbf"
 
 
-def _line_at(text_before: bytes | str) -> int:
-    newline = b"\n" if isinstance(text_before, bytes) else "\n"
-    return text_before.count(newline) + 1
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
-def decode(data: bytes, table: str) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text of a table file; BOMs, invalid bytes and CR line ends are rejected."""
-    if data.startswith(BOM):
-        return None, [Problem(table, 1, "", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")]
+def utf8_problems(data: bytes, table: str) -> list[Problem]:
+    """The first invalid UTF-8 byte, located (run only when the fast reader reports bad bytes)."""
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = _line_at(data[: err.start])
-        return None, [Problem(table, line, "", f"invalid UTF-8 byte {data[err.start:err.start + 1]!r}")]
-    if "\r" in text:
-        line = _line_at(text[: text.index("\r")])
-        return None, [Problem(table, line, "", "carriage return (CR or CRLF line end); use LF line ends")]
-    return text, []
+        return [Problem(table, _line_at(data, err.start), "", f"invalid UTF-8 byte {data[err.start:err.start + 1]!r}")]
+    return []
+
+
+def encoding_problems(data: bytes, table: str) -> list[Problem]:
+    """Byte order marks and CR line ends are rejected: files are UTF-8 without BOM, with LF line ends."""
+    if data.startswith(BOM):
+        return [Problem(table, 1, "", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")]
+    if b"\r" in data:
+        return [Problem(table, _line_at(data, data.index(b"\r")), "", "carriage return (CR or CRLF line end); use LF line ends")]
+    return []
 
 
 def header_problems(found: list[str], expected: list[str], table: str) -> list[Problem]:
@@ -94,13 +96,15 @@ def read_table(path: Path, expected: list[str], table: str) -> tuple[pd.DataFram
     if not path.is_file():
         return None, [Problem(table, 0, "", f"file {path.name} does not exist")]
     data = path.read_bytes()
-    text, problems = decode(data, table)
-    if text is None:
+    problems = encoding_problems(data, table)
+    if problems:
         return None, problems
-    first_line = text.split("\n", 1)[0]
+    first_line = data.split(b"\n", 1)[0]
     if not first_line:
         return None, [Problem(table, 1, "", "file is empty: no header")]
-    header = next(csv.reader([first_line]))
+    if utf8_problems(first_line, table):
+        return None, utf8_problems(first_line, table)
+    header = next(csv.reader([first_line.decode("utf-8")]))
     problems = header_problems(header, expected, table)
     if b'"' in data or b"\n\n" in data:
         problems += row_problems(data, len(header), table)
@@ -110,5 +114,5 @@ def read_table(path: Path, expected: list[str], table: str) -> tuple[pd.DataFram
         return None, problems
     try:
         return parse_csv(data, expected), []
-    except pyarrow.ArrowInvalid as err:  # a ragged row: locate it (the fast path above skips the per-line count)
-        return None, row_problems(data, len(header), table) or [Problem(table, 0, "", f"unreadable CSV: {err}")]
+    except pyarrow.ArrowInvalid as err:  # invalid UTF-8 or a ragged row: locate it (the fast path skips both scans)
+        return None, utf8_problems(data, table) or row_problems(data, len(header), table) or [Problem(table, 0, "", f"unreadable CSV: {err}")]
