@@ -65,8 +65,9 @@ def check(root: Path, log=_quiet) -> Report:
         for found in pool.map(fields, sorted(tables.items(), key=lambda item: -len(item[1]))):
             problems += found
     log("  cross-table rules")
-    for rule in rules.TABLE_RULES:
-        problems += rule(tables, schemas, parsed)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for found in pool.map(lambda rule: rule(tables, schemas, parsed), rules.TABLE_RULES):
+            problems += found
     zenodo = _text(root / ".zenodo.json")
     problems += rules.version_problems(desc, _text(root / "CITATION.cff"), _text(root / "CHANGES.md"), json.loads(zenodo) if zenodo else None)
     checks = sum(len(field_checks(f)) + 2 for s in schemas.values() for f in s["fields"]) + len(rules.TABLE_RULES) * len(schemas) + 1
