@@ -117,3 +117,20 @@ def test_descriptor_stays_readable_by_r_frictionless():
         assert schema["missingValues"] == [""]
         header = (ROOT / res["path"]).read_text(encoding="utf-8").split("\n", 1)[0].split(",")
         assert header == [f["name"] for f in schema["fields"]]
+
+
+def test_load_without_argument_reads_the_package_in_the_working_directory(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert len(ddsc.load()["programs"]) == len(ddsc.load(ROOT)["programs"])
+
+
+def test_wheel_bundles_the_data_for_load(tmp_path):
+    import sys
+    import zipfile
+
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv*", "dist", "build", "*.egg-info", "__pycache__", "tests"))
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(source)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    names = zipfile.ZipFile(next(tmp_path.glob("ddsc-*.whl"))).namelist()
+    assert {"ddsc/typed.py", "ddsc/_data/datapackage.json", "ddsc/_data/tables/programs.csv", "ddsc/_data/schemas/programs.json"} <= set(names)
