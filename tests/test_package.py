@@ -56,3 +56,19 @@ def test_every_cited_record_has_a_locator_into_a_source_text():
         for row in read_rows(ROOT, table):
             cited = [l for l in links if l["table_name"] == table and l["record_id"] == row[key]]
             assert any(l["citation_id"] in sources and l["locator"] for l in cited), (table, row[key])
+
+
+@pytest.mark.parametrize("schema_path", sorted((ROOT / "schemas").glob("*.json")), ids=lambda p: p.stem)
+def test_schema_explains_every_field(schema_path):
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    assert schema["missingValues"] == [""] and schema["primaryKey"]
+    for field in schema["fields"]:
+        assert {"name", "type", "description", "example", "constraints"} <= set(field), field["name"]
+        assert "required" in field["constraints"], field["name"]
+
+
+def test_descriptor_lists_every_schema_with_v1_profile_and_sources():
+    desc = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in desc["resources"]} == {p.stem for p in (ROOT / "schemas").glob("*.json")}
+    assert all(r["profile"] == "tabular-data-resource" for r in desc["resources"])
+    assert desc["licenses"][0]["name"] == "CC-BY-4.0" and len(desc["sources"]) >= 3
