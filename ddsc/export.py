@@ -31,14 +31,14 @@ def create_table_sql(name: str, schema: dict) -> str:
     return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(lines) + "\n)"
 
 
-def _cell(value):
-    if pd.isna(value):
-        return None
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+def _column(series: pd.Series, typ: str) -> list:
+    """Python values for SQLite, missing cells as None (one vectorized conversion per column)."""
+    if typ == "date":
+        series = series.dt.strftime("%Y-%m-%d")
+    elif typ == "boolean":
+        series = series.astype("Int64")
+    values = series.astype(object)
+    return values.where(series.notna(), None).tolist()
 
 
 def write_sqlite(root: Path, target: Path) -> None:
@@ -46,9 +46,9 @@ def write_sqlite(root: Path, target: Path) -> None:
     with sqlite3.connect(target) as db:
         for name, schema in schemas.items():
             db.execute(create_table_sql(name, schema))
-            frame = tables[name].astype(object)
-            marks = ", ".join("?" for _ in frame.columns)
-            db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', [[_cell(v) for v in row] for row in frame.itertuples(index=False)])
+            columns = [_column(tables[name][f["name"]], f.get("type", "string")) for f in schema["fields"]]
+            marks = ", ".join("?" for _ in columns)
+            db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', zip(*columns))
     db.close()
 
 
