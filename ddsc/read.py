@@ -1,12 +1,13 @@
 """Reading one CSV table as text, with the structural checks a Table Schema cannot express."""
 
 import csv
-import io
+import mmap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from ddsc.problems import Problem
@@ -16,13 +17,13 @@ BLOCK = 16 << 20  # bytes per parse block: few chunks per column, still parsed i
 
 
 def _line_at(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+    return data[:offset].count(b"\n") + 1
 
 
 def utf8_problems(data: bytes, table: str) -> list[Problem]:
     """The first invalid UTF-8 byte, located (run only when the fast reader reports bad bytes)."""
     try:
-        data.decode("utf-8")
+        bytes(data).decode("utf-8")
     except UnicodeDecodeError as err:
         return [Problem(table, _line_at(data, err.start), "", f"invalid UTF-8 byte {data[err.start:err.start + 1]!r}")]
     return []
@@ -30,10 +31,10 @@ def utf8_problems(data: bytes, table: str) -> list[Problem]:
 
 def encoding_problems(data: bytes, table: str) -> list[Problem]:
     """Byte order marks and CR line ends are rejected: files are UTF-8 without BOM, with LF line ends."""
-    if data.startswith(BOM):
+    if data[: len(BOM)] == BOM:
         return [Problem(table, 1, "", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")]
-    if b"\r" in data:
-        return [Problem(table, _line_at(data, data.index(b"\r")), "", "carriage return (CR or CRLF line end); use LF line ends")]
+    if data.find(b"\r") >= 0:
+        return [Problem(table, _line_at(data, data.find(b"\r")), "", "carriage return (CR or CRLF line end); use LF line ends")]
     return []
 
 
@@ -83,38 +84,59 @@ def row_problems(data: bytes, width: int, table: str) -> list[Problem]:
     return problems
 
 
-def parse_csv(data: bytes, columns: list[str]) -> pd.DataFrame:
-    """All cells as text (Arrow-backed, zero-copy), empty cells missing and the text ``NA`` kept (Arrow's multi-threaded reader)."""
-    table = pacsv.read_csv(
-        io.BytesIO(data),
+def parse_csv(path: Path, columns: list[str]) -> pyarrow.Table:
+    """All cells as text, empty cells missing and the text ``NA`` kept (Arrow's multi-threaded reader).
+    A blank line is kept, as a row with every cell missing."""
+    return pacsv.read_csv(
+        str(path),
         read_options=pacsv.ReadOptions(block_size=BLOCK),
+        parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types={c: pyarrow.string() for c in columns}, null_values=[""], strings_can_be_null=True),
     )
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _has_empty_row(table: pyarrow.Table) -> bool:
+    """Whether some row has every cell missing: a blank line, or a line of commas only."""
+    empty = pc.is_null(table.column(0))
+    for column in table.columns[1:]:
+        empty = pc.and_(empty, pc.is_null(column))
+    return pc.any(empty).as_py() or False
 
 
 def read_table(path: Path, expected: list[str], table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The table as strings (empty cells missing, the text ``NA`` kept), or None with the problems found."""
+    """The table as strings (empty cells missing, the text ``NA`` kept), or None with the problems found.
+
+    The structural scans run on a memory map of the file, so that its bytes are never copied."""
     if not path.is_file():
         return None, [Problem(table, 0, "", f"file {path.name} does not exist")]
-    data = path.read_bytes()
+    if path.stat().st_size == 0:
+        return None, [Problem(table, 1, "", "file is empty: no header")]
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return _read(data, path, expected, table)
+
+
+def _read(data: mmap.mmap, path: Path, expected: list[str], table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     problems = encoding_problems(data, table)
     if problems:
         return None, problems
-    first_line = data.split(b"\n", 1)[0]
+    header_end = data.find(b"\n")
+    first_line = data[: header_end if header_end >= 0 else len(data)]
     if not first_line:
         return None, [Problem(table, 1, "", "file is empty: no header")]
     if utf8_problems(first_line, table):
         return None, utf8_problems(first_line, table)
     header = next(csv.reader([first_line.decode("utf-8")]))
     problems = header_problems(header, expected, table)
-    if b'"' in data or b"\n\n" in data:
+    if data.find(b'"') >= 0:
         problems += row_problems(data, len(header), table)
-    if data.count(b"\n") + (not data.endswith(b"\n")) == 1:
+    if header_end < 0 or header_end == len(data) - 1:
         problems.append(Problem(table, 1, "", "table has a header but no rows"))
     if problems:
         return None, problems
     try:
-        return parse_csv(data, expected), []
+        parsed = parse_csv(path, expected)
     except pyarrow.ArrowInvalid as err:  # invalid UTF-8 or a ragged row: locate it (the fast path skips both scans)
         return None, utf8_problems(data, table) or row_problems(data, len(header), table) or [Problem(table, 0, "", f"unreadable CSV: {err}")]
+    if _has_empty_row(parsed):  # a blank line (located by the byte scan), or a row of empty cells (reported per field)
+        problems = row_problems(data, len(header), table)
+    return (None, problems) if problems else (parsed.to_pandas(types_mapper=pd.ArrowDtype), [])
