@@ -33,6 +33,37 @@ def member(values: pd.Series, allowed) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
+SAMPLE = 10_000
+
+
+def _repetitive(series: pd.Series) -> bool:
+    """Whether the column repeats its values (judged on its first rows): then checking each distinct value once is cheaper."""
+    head = series.iloc[:SAMPLE]
+    return len(series) > SAMPLE and 2 * len(head.unique()) < len(head)
+
+
+def by_value(test):
+    """A cell-wise check run on the distinct values first; only when one of them fails is it run on every cell
+    (so that pandera locates each failing cell). The verdict is the same as running ``test`` on every cell."""
+
+    def run(series: pd.Series) -> pd.Series:
+        if _repetitive(series):
+            distinct = pd.Series(series.dropna().unique())
+            if bool(test(distinct).fillna(False).all()):
+                return pd.Series(True, index=series.index)
+        return test(series)
+
+    return run
+
+
+def distinct(frame: pd.DataFrame, columns: list[str]) -> bool:
+    """Whether no two rows share their values in ``columns`` (one hash pass in Arrow; missing cells count as a value).
+    False only means "maybe": the exact duplicates are then found by pandera."""
+    cells = [arrow(frame[c]) for c in columns]
+    key = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, "\x1f")
+    return len(pc.unique(key)) == len(frame)
+
+
 DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
@@ -89,38 +120,46 @@ def field_checks(field: dict, parsed: pd.Series | None = None) -> list[pa.Check]
     if typ != "string":
         checks.append(_typed_check(lambda s: values(s).notna(), f"type is {typ}"))
     else:
-        checks.append(pa.Check(lambda s: s == s.str.strip(), name="no leading or trailing whitespace"))
+        checks.append(pa.Check(by_value(lambda s: s == s.str.strip()), name="no leading or trailing whitespace"))
         if "pattern" not in cons and "enum" not in cons:
-            checks.append(pa.Check(lambda s: ~s.str.startswith(FORMULA_START), name="does not start with =, +, - or @ (spreadsheet formula)"))
+            checks.append(pa.Check(by_value(lambda s: ~s.str.startswith(FORMULA_START)), name="does not start with =, +, - or @ (spreadsheet formula)"))
     if "pattern" in cons:
         rx = re.compile(cons["pattern"])
-        checks.append(pa.Check(lambda s, rx=rx: s.str.fullmatch(rx).fillna(False), name=f"matches pattern {cons['pattern']}"))
+        checks.append(pa.Check(by_value(lambda s, rx=rx: s.str.fullmatch(rx).fillna(False)), name=f"matches pattern {cons['pattern']}"))
     if "enum" in cons:
-        checks.append(pa.Check(lambda s, levels=tuple(cons["enum"]): member(s, levels), name=f"is one of {', '.join(map(str, cons['enum']))}"))
+        checks.append(pa.Check(by_value(lambda s, levels=tuple(cons["enum"]): member(s, levels)), name=f"is one of {', '.join(map(str, cons['enum']))}"))
     for key, op in (("minimum", "ge"), ("maximum", "le")):
         if key in cons:
             bound = _bound(cons[key], typ)
             checks.append(_typed_check(lambda s, b=bound, op=op: getattr(values(s), op)(b) | values(s).isna(), f"{key} {cons[key]}"))
     for key, op in (("minLength", "ge"), ("maxLength", "le")):
         if key in cons:
-            checks.append(pa.Check(lambda s, n=cons[key], op=op: getattr(s.str.len(), op)(n), name=f"{key} {cons[key]}"))
+            checks.append(pa.Check(by_value(lambda s, n=cons[key], op=op: getattr(s.str.len(), op)(n)), name=f"{key} {cons[key]}"))
     return checks
 
 
-def pandera_schema(schema: dict, parsed: dict | None = None) -> pa.DataFrameSchema:
-    """The pandera schema equivalent to a Table Schema (types, required, unique, pattern, enum, ranges, primary key)."""
+def pandera_schema(schema: dict, parsed: dict | None = None, frame: pd.DataFrame | None = None) -> pa.DataFrameSchema:
+    """The pandera schema equivalent to a Table Schema (types, required, unique, pattern, enum, ranges, primary key).
+
+    Given the ``frame`` to validate, uniqueness is left to pandera only where a hash pass (``distinct``) finds a
+    repeated key: pandas' duplicate search is the slowest check on a large table, and needless when all keys differ.
+    """
     pk = primary_key(schema)
+
+    def unique(columns: list[str]) -> bool:
+        return frame is None or not distinct(frame, columns)
+
     columns = {
         f["name"]: pa.Column(
             None,
             checks=field_checks(f, (parsed or {}).get(f["name"])),
             nullable=not (f.get("constraints", {}).get("required") or f["name"] in pk),
-            unique=bool(f.get("constraints", {}).get("unique")) or pk == [f["name"]],
+            unique=(bool(f.get("constraints", {}).get("unique")) or pk == [f["name"]]) and unique([f["name"]]),
             report_duplicates="all",
         )
         for f in schema["fields"]
     }
-    return pa.DataFrameSchema(columns, unique=pk if len(pk) > 1 else None, report_duplicates="all", strict=True, ordered=True)
+    return pa.DataFrameSchema(columns, unique=pk if len(pk) > 1 and unique(pk) else None, report_duplicates="all", strict=True, ordered=True)
 
 
 def _message(check: str, value, column: str, pk: list[str]) -> str:
@@ -136,7 +175,7 @@ def _message(check: str, value, column: str, pk: list[str]) -> str:
 def field_problems(frame: pd.DataFrame, schema: dict, table: str, parsed: dict | None = None) -> list[Problem]:
     """Every cell that breaks its field's type or constraints, located."""
     try:
-        pandera_schema(schema, parsed).validate(frame, lazy=True)
+        pandera_schema(schema, parsed, frame).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
     else:
