@@ -13,6 +13,7 @@ import pytest
 from frictionless import validate as frictionless_validate
 
 from bench.generate import DEFECTS, write
+from ddsc.fields import SAMPLE
 from ddsc.validate import validate
 from tests.fixtures.make_fixtures import HERE, assemble
 
@@ -44,19 +45,39 @@ def test_clean_packages_pass_both(tmp_path):
         assert _frictionless_valid(root)
 
 
+def _inject(root: Path, defect: str, row: int) -> tuple[str, int, str]:
+    """Write one generated defect into data row ``row``; returns its table, CSV line and column."""
+    table, column, value = DEFECTS[defect]
+    path = root / "tables" / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[row + 1].split(",")
+    cells[header.index(column)] = lines[1].split(",")[header.index(column)] if value is None else value
+    lines[row + 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return table, row + 2, column
+
+
+def _located(problems, table: str, line: int, column: str) -> bool:
+    return any(p.table == table and p.line == line and p.column == column for p in problems)
+
+
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
 def test_generated_defects_rejected_by_both_and_located(defect):
-    table, column, value = DEFECTS[defect]
     with tempfile.TemporaryDirectory() as tmp:
-        root = write(1500, Path(tmp) / "pkg", defects=False)
-        path = root / "tables" / f"{table}.csv"
-        lines = path.read_text(encoding="utf-8").splitlines()
-        header = lines[0].split(",")
-        row = 1000
-        cells = lines[row + 1].split(",")
-        cells[header.index(column)] = lines[1].split(",")[header.index(column)] if value is None else value
-        lines[row + 1] = ",".join(cells)
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        root = write(1500, Path(tmp) / "pkg")
+        where = _inject(root, defect, 1000)
         problems = validate(root)
-        assert any(p.table == table and p.line == row + 2 and p.column == column for p in problems), [str(p) for p in problems]
+        assert _located(problems, *where), [str(p) for p in problems]
         assert not _frictionless_valid(root)
+
+
+@pytest.mark.parametrize("defect", sorted(DEFECTS))
+def test_generated_defects_located_past_the_sampled_rows(defect):
+    """On a column longer than the sample that decides how cell checks run (each distinct value once, see
+    ``fields.by_value``), a defect after the sampled rows is still found and located."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write(3 * SAMPLE, Path(tmp) / "pkg")
+        where = _inject(root, defect, 2 * SAMPLE + 7)
+        problems = validate(root)
+        assert _located(problems, *where), [str(p) for p in problems]
