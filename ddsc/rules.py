@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from ddsc.fields import member, typed_columns
+from ddsc.fields import absent, typed_columns
 from ddsc.package import foreign_keys, primary_key
 from ddsc.problems import Problem, line_of
 
@@ -28,8 +28,7 @@ def foreign_key_problems(tables: dict, schemas: dict, parsed: dict | None = None
             if resource not in tables:
                 continue
             values = frame[field]
-            missing = values.notna() & ~member(values, tables[resource][ref].dropna())
-            problems += [Problem(name, line_of(i), field, f"{values[i]!r} not found in {resource}.{ref}") for i in _rows(missing)]
+            problems += [Problem(name, line_of(i), field, f"{values[i]!r} not found in {resource}.{ref}") for i in absent(values, tables[resource][ref])]
     return problems
 
 
@@ -42,10 +41,8 @@ def citation_target_problems(tables: dict, schemas: dict, parsed: dict | None = 
     for target in links["table_name"].dropna().unique():
         if target not in tables:
             continue
-        rows = links["table_name"] == target
-        ids = links["record_id"][rows]
-        missing = ~member(ids, tables[target][primary_key(schemas[target])[0]].dropna())
-        problems += [Problem("record_citations", line_of(i), "record_id", f"{ids[i]!r} not found in {target}") for i in _rows(missing)]
+        ids = links["record_id"][links["table_name"] == target]
+        problems += [Problem("record_citations", line_of(i), "record_id", f"{ids[i]!r} not found in {target}") for i in absent(ids, tables[target][primary_key(schemas[target])[0]])]
     return problems
 
 
@@ -54,15 +51,15 @@ def uncited_problems(tables: dict, schemas: dict, parsed: dict | None = None) ->
     links = tables.get("record_citations")
     if links is None:
         return []
-    cited = links[links["locator"].notna()]
+    with_locator = links["locator"].notna()
     problems = []
     for name in CITED_TABLES:
         if name not in tables:
             continue
         key = primary_key(schemas[name])[0]
         ids = tables[name][key]
-        uncited = ~member(ids, cited.loc[cited["table_name"] == name, "record_id"])
-        problems += [Problem(name, line_of(i), key, f"record {ids[i]!r} has no record_citations row with a locator") for i in _rows(uncited)]
+        cited = links["record_id"][with_locator & (links["table_name"] == name)]
+        problems += [Problem(name, line_of(i), key, f"record {ids[i]!r} has no record_citations row with a locator") for i in absent(ids, cited)]
     return problems
 
 
