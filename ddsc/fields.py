@@ -46,21 +46,23 @@ def absent(values: pd.Series, allowed) -> list:
 SAMPLE = 10_000
 
 
-def _repetitive(series: pd.Series) -> bool:
-    """Whether the column repeats its values (judged on its first rows): then checking each distinct value once is cheaper."""
+def repeated_values(series: pd.Series) -> pd.Series | None:
+    """The distinct values of a long column that repeats them (judged on its first rows), or None:
+    checking each distinct value once is then cheaper than checking every cell."""
     head = series.iloc[:SAMPLE]
-    return len(series) > SAMPLE and 2 * len(head.unique()) < len(head)
+    if len(series) <= SAMPLE or 2 * len(head.unique()) >= len(head):
+        return None
+    return pd.Series(series.unique()).dropna()
 
 
-def by_value(test):
-    """A cell-wise check run on the distinct values first; only when one of them fails is it run on every cell
-    (so that pandera locates each failing cell). The verdict is the same as running ``test`` on every cell."""
+def by_value(test, values: pd.Series | None):
+    """A cell-wise check run first on the column's distinct ``values`` (see ``repeated_values``); only when one
+    of them fails is it run on every cell, so that pandera locates each failing cell. The verdict is the same
+    as running ``test`` on every cell."""
 
     def run(series: pd.Series) -> pd.Series:
-        if _repetitive(series):
-            distinct = pd.Series(series.dropna().unique())
-            if bool(test(distinct).fillna(False).all()):
-                return pd.Series(True, index=series.index)
+        if values is not None and bool(test(values).fillna(False).all()):
+            return pd.Series(True, index=series.index)
         return test(series)
 
     return run
@@ -125,32 +127,34 @@ def _typed_check(test, name: str) -> pa.Check:
     return pa.Check(lambda s: test(s) | s.isna(), name=name, ignore_na=False)
 
 
-def field_checks(field: dict, parsed: pd.Series | None = None) -> list[pa.Check]:
+def field_checks(field: dict, parsed: pd.Series | None = None, distinct_values: pd.Series | None = None) -> list[pa.Check]:
     """pandera checks for one Table Schema field, each named by the rule it enforces.
 
     ``parsed`` holds the column's typed values (see ``typed_columns``); without it they are parsed here.
+    ``distinct_values`` (see ``repeated_values``), where given, are checked before the cells.
     """
+    once = lambda test: by_value(test, distinct_values)  # noqa: E731
     typ, cons = field.get("type", "string"), field.get("constraints", {})
     values = (lambda s: parsed) if parsed is not None else (lambda s: parse(s, typ))
     checks = []
     if typ != "string":
         checks.append(_typed_check(lambda s: values(s).notna(), f"type is {typ}"))
     else:
-        checks.append(pa.Check(by_value(lambda s: s == s.str.strip()), name="no leading or trailing whitespace"))
+        checks.append(pa.Check(once(lambda s: s == s.str.strip()), name="no leading or trailing whitespace"))
         if "pattern" not in cons and "enum" not in cons:
-            checks.append(pa.Check(by_value(lambda s: ~s.str.startswith(FORMULA_START)), name="does not start with =, +, - or @ (spreadsheet formula)"))
+            checks.append(pa.Check(once(lambda s: ~s.str.startswith(FORMULA_START)), name="does not start with =, +, - or @ (spreadsheet formula)"))
     if "pattern" in cons:
         rx = re.compile(cons["pattern"])
-        checks.append(pa.Check(by_value(lambda s, rx=rx: s.str.fullmatch(rx).fillna(False)), name=f"matches pattern {cons['pattern']}"))
+        checks.append(pa.Check(once(lambda s, rx=rx: s.str.fullmatch(rx).fillna(False)), name=f"matches pattern {cons['pattern']}"))
     if "enum" in cons:
-        checks.append(pa.Check(by_value(lambda s, levels=tuple(cons["enum"]): member(s, levels)), name=f"is one of {', '.join(map(str, cons['enum']))}"))
+        checks.append(pa.Check(once(lambda s, levels=tuple(cons["enum"]): member(s, levels)), name=f"is one of {', '.join(map(str, cons['enum']))}"))
     for key, op in (("minimum", "ge"), ("maximum", "le")):
         if key in cons:
             bound = _bound(cons[key], typ)
             checks.append(_typed_check(lambda s, b=bound, op=op: getattr(values(s), op)(b) | values(s).isna(), f"{key} {cons[key]}"))
     for key, op in (("minLength", "ge"), ("maxLength", "le")):
         if key in cons:
-            checks.append(pa.Check(by_value(lambda s, n=cons[key], op=op: getattr(s.str.len(), op)(n)), name=f"{key} {cons[key]}"))
+            checks.append(pa.Check(once(lambda s, n=cons[key], op=op: getattr(s.str.len(), op)(n)), name=f"{key} {cons[key]}"))
     return checks
 
 
@@ -159,16 +163,20 @@ def pandera_schema(schema: dict, parsed: dict | None = None, frame: pd.DataFrame
 
     Given the ``frame`` to validate, uniqueness is left to pandera only where a hash pass (``distinct``) finds a
     repeated key: pandas' duplicate search is the slowest check on a large table, and needless when all keys differ.
+    Cell checks on a column that repeats its values run on its distinct values first (``repeated_values``).
     """
     pk = primary_key(schema)
 
     def unique(columns: list[str]) -> bool:
         return frame is None or not distinct(frame, columns)
 
+    def distinct_values(column: str, typ: str) -> pd.Series | None:
+        return repeated_values(frame[column]) if frame is not None and typ == "string" else None
+
     columns = {
         f["name"]: pa.Column(
             None,
-            checks=field_checks(f, (parsed or {}).get(f["name"])),
+            checks=field_checks(f, (parsed or {}).get(f["name"]), distinct_values(f["name"], f.get("type", "string"))),
             nullable=not (f.get("constraints", {}).get("required") or f["name"] in pk),
             unique=(bool(f.get("constraints", {}).get("unique")) or pk == [f["name"]]) and unique([f["name"]]),
             report_duplicates="all",

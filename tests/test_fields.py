@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddsc.fields import SAMPLE, _dates, absent, by_value, distinct
+from ddsc.fields import SAMPLE, _dates, absent, by_value, distinct, repeated_values
 
 
 def _arrow_series(chunks: list[list]) -> pd.Series:
@@ -31,7 +31,7 @@ def test_by_value_fails_exactly_the_cells_that_fail_one_by_one(head, position):
     series = _arrow_series([cells])
     test = lambda s: s == s.str.strip()  # noqa: E731
     cellwise = test(series).fillna(True).astype(bool)
-    assert by_value(test)(series).fillna(True).astype(bool).tolist() == cellwise.tolist()
+    assert by_value(test, repeated_values(series))(series).fillna(True).astype(bool).tolist() == cellwise.tolist()
     assert not cellwise.all()
 
 
@@ -43,8 +43,13 @@ def test_by_value_passes_a_long_clean_column_without_checking_each_cell():
         calls.append(len(s))
         return s == s.str.strip()
 
-    assert by_value(test)(series).all()
+    assert by_value(test, repeated_values(series))(series).all()
     assert calls == [2]  # only the two distinct values were checked
+
+
+def test_columns_that_do_not_repeat_are_checked_cell_by_cell():
+    assert repeated_values(_arrow_series([[f"id{i}" for i in range(2 * SAMPLE)]])) is None
+    assert repeated_values(_arrow_series([["ok"] * SAMPLE])) is None  # short enough to check every cell
 
 
 @pytest.mark.parametrize(
