@@ -1,15 +1,18 @@
-"""Reading one CSV table as text, with the structural checks a Table Schema cannot express."""
+"""Reading the CSV tables as text, with the structural checks a Table Schema cannot express.
+
+Arrow only (no pandas): ``start_reading`` begins parsing before the checks' libraries are imported."""
 
 import csv
 import mmap
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
+from ddsc import package
 from ddsc.problems import Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -103,7 +106,7 @@ def _has_empty_row(table: pyarrow.Table) -> bool:
     return pc.any(empty).as_py() or False
 
 
-def read_table(path: Path, expected: list[str], table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_table(path: Path, expected: list[str], table: str) -> tuple[pyarrow.Table | None, list[Problem]]:
     """The table as strings (empty cells missing, the text ``NA`` kept), or None with the problems found.
 
     The structural scans run on a memory map of the file, so that its bytes are never copied."""
@@ -115,7 +118,7 @@ def read_table(path: Path, expected: list[str], table: str) -> tuple[pd.DataFram
         return _read(data, path, expected, table)
 
 
-def _read(data: mmap.mmap, path: Path, expected: list[str], table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _read(data: mmap.mmap, path: Path, expected: list[str], table: str) -> tuple[pyarrow.Table | None, list[Problem]]:
     problems = encoding_problems(data, table)
     if problems:
         return None, problems
@@ -139,4 +142,30 @@ def _read(data: mmap.mmap, path: Path, expected: list[str], table: str) -> tuple
         return None, utf8_problems(data, table) or row_problems(data, len(header), table) or [Problem(table, 0, "", f"unreadable CSV: {err}")]
     if _has_empty_row(parsed):  # a blank line (located by the byte scan), or a row of empty cells (reported per field)
         problems = row_problems(data, len(header), table)
-    return (None, problems) if problems else (parsed.to_pandas(types_mapper=pd.ArrowDtype), [])
+    return (None, problems) if problems else (parsed, [])
+
+
+WORKERS = 2  # the machines have 2 cores; Arrow's parser releases the GIL
+
+
+def read_package(root: Path) -> tuple[dict, dict, dict, list[Problem]]:
+    """Descriptor, schemas and text tables (Arrow) of the package, with the problems found reading them."""
+    desc = package.descriptor(root)
+    resources, problems = package.resources(root, desc)
+    schemas = {res["name"]: res["schema"] for res in resources}
+    with ThreadPoolExecutor(WORKERS) as pool:
+        read = list(pool.map(lambda res: read_table(root / res["path"], package.field_names(res["schema"]), res["name"]), resources))
+    tables = {}
+    for res, (table, found) in zip(resources, read):
+        problems += found
+        if table is not None:
+            tables[res["name"]] = table
+    return desc, schemas, tables, problems
+
+
+def start_reading(root: Path) -> Future:
+    """``read_package(root)`` started in the background; its result is the future's."""
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(read_package, root)
+    pool.shutdown(wait=False)
+    return future

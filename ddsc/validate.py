@@ -1,17 +1,16 @@
 """Validation of the whole package: structure, fields (pandera, from the schemas) and cross-table rules."""
 
 import json
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ddsc import package, rules
+import pandas as pd
+
+from ddsc import rules
 from ddsc.fields import field_checks, field_problems, typed_columns
 from ddsc.problems import Problem
-from ddsc.read import read_table
-
-
-WORKERS = 2
+from ddsc.read import WORKERS, start_reading
 
 
 @dataclass
@@ -24,21 +23,6 @@ class Report:
     schemas: dict = field(default_factory=dict)
 
 
-def read_package(root: Path) -> tuple[dict, dict, dict, list[Problem]]:
-    """Descriptor, schemas and text tables of the package, with the problems found reading them."""
-    desc = package.descriptor(root)
-    resources, problems = package.resources(root, desc)
-    schemas = {res["name"]: res["schema"] for res in resources}
-    with ThreadPoolExecutor(WORKERS) as pool:
-        read = list(pool.map(lambda res: read_table(root / res["path"], package.field_names(res["schema"]), res["name"]), resources))
-    tables = {}
-    for res, (frame, found) in zip(resources, read):
-        problems += found
-        if frame is not None:
-            tables[res["name"]] = frame
-    return desc, schemas, tables, problems
-
-
 def _text(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
@@ -47,10 +31,13 @@ def _quiet(message: str) -> None:
     pass
 
 
-def check(root: Path, log=_quiet) -> Report:
-    """Validate the package at ``root`` and report every problem, the row counts and the number of checks run."""
+def check(root: Path, log=_quiet, reading: Future | None = None) -> Report:
+    """Validate the package at ``root`` and report every problem, the row counts and the number of checks run.
+
+    ``reading`` is the package already being read (``read.start_reading``), if the caller started it."""
     root = Path(root)
-    desc, schemas, tables, problems = read_package(root)
+    desc, schemas, arrow_tables, problems = (reading or start_reading(root)).result()
+    tables = {name: table.to_pandas(types_mapper=pd.ArrowDtype) for name, table in arrow_tables.items()}
     parsed = {}
 
     def fields(item):
