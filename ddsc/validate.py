@@ -3,6 +3,7 @@
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,9 @@ from ddsc import rules
 from ddsc.fields import field_checks, field_problems, typed_columns
 from ddsc.problems import Problem
 from ddsc.read import WORKERS, start_reading
+
+
+SMALL_TABLE = 100_000  # rows; a table this size is checked after the cross-table rules
 
 
 @dataclass
@@ -38,22 +42,25 @@ def check(root: Path, log=_quiet, reading: Future | None = None) -> Report:
     root = Path(root)
     desc, schemas, arrow_tables, problems = (reading or start_reading(root)).result()
     tables = {name: table.to_pandas(types_mapper=pd.ArrowDtype) for name, table in arrow_tables.items()}
-    parsed = {}
+    parsed = {name: typed_columns(frame, schemas[name]) for name, frame in tables.items()}
 
-    def fields(item):
-        name, frame = item
-        parsed[name] = typed_columns(frame, schemas[name])
-        found = field_problems(frame, schemas[name], name, parsed[name])
-        log(f"  checked {name}: {len(frame)} rows")
+    def fields(name: str) -> list[Problem]:
+        found = field_problems(tables[name], schemas[name], name, parsed[name])
+        log(f"  checked {name}: {len(tables[name])} rows")
         return found
 
-    # Arrow kernels release the GIL, so tables are checked two at a time (the machines have 2 cores).
+    def rule(check_rule) -> list[Problem]:
+        found = check_rule(tables, schemas, parsed)
+        log(f"  checked rule: {check_rule.__name__.removesuffix('_problems').replace('_', ' ')}")
+        return found
+
+    # Arrow kernels release the GIL, so two tasks run at a time (the machines have 2 cores): the large
+    # tables' field checks first, then the cross-table rules, then the small tables.
+    large = sorted((name for name in tables if len(tables[name]) > SMALL_TABLE), key=lambda name: -len(tables[name]))
+    small = [name for name in tables if len(tables[name]) <= SMALL_TABLE]
+    tasks = [partial(fields, name) for name in large] + [partial(rule, r) for r in rules.TABLE_RULES] + [partial(fields, name) for name in small]
     with ThreadPoolExecutor(WORKERS) as pool:
-        for found in pool.map(fields, sorted(tables.items(), key=lambda item: -len(item[1]))):
-            problems += found
-    log("  cross-table rules")
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for found in pool.map(lambda rule: rule(tables, schemas, parsed), rules.TABLE_RULES):
+        for found in pool.map(lambda task: task(), tasks):
             problems += found
     zenodo = _text(root / ".zenodo.json")
     problems += rules.version_problems(desc, _text(root / "CITATION.cff"), _text(root / "CHANGES.md"), json.loads(zenodo) if zenodo else None)
