@@ -94,7 +94,7 @@ def _calendar_dates(cells: pyarrow.Array) -> pyarrow.Array:
 def _dates(series: pd.Series) -> pd.Series:
     """ISO dates parsed in one vectorized pass over the distinct strings (a column of dates repeats them:
     there are only about 110,000 days from 1800 to 2100), then spread back to every cell."""
-    encoded = pc.dictionary_encode(pc.cast(arrow(series), pyarrow.string()))
+    encoded = pc.dictionary_encode(arrow(series))
     encoded = encoded.combine_chunks() if isinstance(encoded, pyarrow.ChunkedArray) else encoded
     stamps = pc.take(_calendar_dates(encoded.dictionary), encoded.indices)
     return pd.Series(stamps.to_numpy(zero_copy_only=False), index=series.index)
