@@ -36,8 +36,9 @@ def encoding_problems(data: bytes, table: str) -> list[Problem]:
     """Byte order marks and CR line ends are rejected: files are UTF-8 without BOM, with LF line ends."""
     if data[: len(BOM)] == BOM:
         return [Problem(table, 1, "", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")]
-    if data.find(b"\r") >= 0:
-        return [Problem(table, _line_at(data, data.find(b"\r")), "", "carriage return (CR or CRLF line end); use LF line ends")]
+    cr = data.find(b"\r")
+    if cr >= 0:
+        return [Problem(table, _line_at(data, cr), "", "carriage return (CR or CRLF line end); use LF line ends")]
     return []
 
 
