@@ -1,21 +1,19 @@
 """Row-level differences between two versions of the package, keyed on primary keys."""
 
-import io
-import json
-
 import pandas as pd
 
-from ddsc.typed import _Source
-from ddsc.package import primary_key
+from ddsc.typed import open_model, read_text
 
 
-def _tables(source: _Source) -> dict:
-    desc = json.loads(source.read("datapackage.json"))
+def _tables(path, verify: bool = True) -> dict:
+    source, model = open_model(path, verify)
     out = {}
-    for res in desc["resources"]:
-        schema = json.loads(source.read(res["schema"]))
-        frame = pd.read_csv(io.BytesIO(source.read(res["path"])), dtype=str, keep_default_na=False)
-        out[res["name"]] = (frame, primary_key(schema))
+    for name, table in model.items():
+        frame = read_text(source, table).fillna("")
+        missing = [k for k in table.primary_key if k not in frame.columns]
+        if missing:
+            raise ValueError(f"{source.name}: {name} has no key column {', '.join(missing)}")
+        out[name] = (frame, list(table.primary_key))
     return out
 
 
@@ -34,9 +32,9 @@ def table_diff(old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> dict:
     return {"added": sorted(after.keys() - before.keys()), "removed": sorted(before.keys() - after.keys()), "changed": changed}
 
 
-def diff(old_path, new_path) -> dict:
+def diff(old_path, new_path, verify: bool = True) -> dict:
     """Per table differences between an old and a new package, release folder or zip."""
-    old, new = _tables(_Source(old_path)), _tables(_Source(new_path))
+    old, new = _tables(old_path, verify), _tables(new_path, verify)
     result = {}
     for name in list(new) + [n for n in old if n not in new]:
         key = (new.get(name) or old[name])[1]
@@ -51,10 +49,12 @@ def _key(k: tuple) -> str:
 
 
 def render(result: dict) -> str:
+    from ddsc.problems import escape
+
     lines = []
     for name, d in result.items():
         lines.append(f"{name}: {len(d['added'])} added, {len(d['removed'])} removed, {len(d['changed'])} changed")
         lines += [f"  + {_key(k)}" for k in d["added"]]
         lines += [f"  - {_key(k)}" for k in d["removed"]]
         lines += [f"  ~ {_key(k)}: {', '.join(cols)}" for k, cols in d["changed"].items()]
-    return "\n".join(lines)
+    return "\n".join(escape(line) for line in lines)

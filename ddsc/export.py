@@ -1,4 +1,9 @@
-"""Exports generated from the validated tables: SQLite (keys declared) and one Parquet file per table."""
+"""Exports written from the validated, typed tables: SQLite (typed, keyed, CHECKed, documented) with its
+datasette metadata, Parquet with pandas metadata and field descriptions, and Stata 118 files.
+
+Each ``write_*`` takes the validation report and the release folder and returns the paths it wrote."""
+
+from __future__ import annotations
 
 import json
 import sqlite3
@@ -8,81 +13,141 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ddsc.typed import load
-from ddsc.package import foreign_keys, primary_key
+from ddsc.model import Table
 
-SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT", "string": "TEXT"}
-ARROW_TYPES = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32(), "string": pa.string()}
-
-
-def _schemas(root: Path) -> dict:
-    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    return {r["name"]: json.loads((root / r["schema"]).read_text(encoding="utf-8")) for r in desc["resources"]}
+SQLITE = "ddsc.sqlite"
+STATA_LABEL = 80  # Stata's limit for dataset and variable labels
 
 
-def create_table_sql(name: str, schema: dict) -> str:
-    """CREATE TABLE with types, NOT NULL, primary key and foreign keys from the Table Schema."""
-    lines = []
-    for f in schema["fields"]:
-        required = " NOT NULL" if f.get("constraints", {}).get("required") else ""
-        lines.append(f'"{f["name"]}" {SQL_TYPES[f.get("type", "string")]}{required}')
-    lines.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in primary_key(schema)) + ")")
-    lines += [f'FOREIGN KEY ("{field}") REFERENCES "{res}" ("{ref}")' for field, res, ref in foreign_keys(schema)]
-    return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(lines) + "\n)"
-
-
-def _column(series: pd.Series, typ: str) -> list:
+def _cells(series: pd.Series, table_field) -> list:
     """Python values for SQLite, missing cells as None (one vectorized conversion per column)."""
-    if typ == "date":
+    if table_field.type == "date":
         series = series.dt.strftime("%Y-%m-%d")
-    elif typ == "boolean":
+    elif table_field.type == "boolean":
         series = series.astype("Int64")
     values = series.astype(object)
     return values.where(series.notna(), None).tolist()
 
 
-def write_sqlite(root: Path, target: Path) -> None:
-    schemas, tables = _schemas(root), load(root)
-    with sqlite3.connect(target) as db:
-        for name, schema in schemas.items():
-            db.execute(create_table_sql(name, schema))
-            columns = [_column(tables[name][f["name"]], f.get("type", "string")) for f in schema["fields"]]
-            marks = ", ".join("?" for _ in columns)
-            db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', zip(*columns))
-    db.close()
+def _documentation(report) -> tuple[list, list]:
+    tables = [(t.name, t.title, t.description, ", ".join(t.primary_key), len(report.tables[t.name])) for t in report.model.values()]
+    columns = []
+    for t in report.model.values():
+        for position, f in enumerate(t.fields, 1):
+            refs = [f"{fk.resource}.{fk.reference}" for fk in t.foreign_keys if fk.field == f.name]
+            levels = ", ".join(f.enum) if f.enum else None
+            columns.append((t.name, f.name, position, f.type, f.description, int(f.required), f.constraints.get("pattern"), levels, ", ".join(refs) or None))
+    return tables, columns
 
 
-def foreign_key_violations(path: Path) -> list[tuple]:
-    with sqlite3.connect(path) as db:
-        rows = db.execute("PRAGMA foreign_key_check").fetchall()
-    db.close()
-    return rows
+DOC_SQL = (
+    'CREATE TABLE "_tables" ("table_name" TEXT PRIMARY KEY, "title" TEXT, "description" TEXT, "primary_key" TEXT, "rows" INTEGER)',
+    'CREATE TABLE "_columns" ("table_name" TEXT NOT NULL REFERENCES "_tables" ("table_name"), "column_name" TEXT NOT NULL, "position" INTEGER NOT NULL, '
+    '"type" TEXT NOT NULL, "description" TEXT, "required" INTEGER NOT NULL, "pattern" TEXT, "levels" TEXT, "references" TEXT, PRIMARY KEY ("table_name", "column_name"))',
+)
 
 
-def arrow_table(frame, schema: dict) -> pa.Table:
-    """The typed table as Arrow with the schema's types; enum fields become dictionary-encoded strings."""
-    columns, fields = [], []
-    for f in schema["fields"]:
-        typ = ARROW_TYPES[f.get("type", "string")]
-        series = frame[f["name"]]
-        if "enum" in f.get("constraints", {}):
-            typ = pa.dictionary(pa.int32(), pa.string())
-            array = pa.array(series.astype(object).where(series.notna(), None), type=pa.string()).dictionary_encode()
-        elif f.get("type") == "date":
-            array = pa.array([None if pd.isna(v) else v.date() for v in series.astype(object)], type=typ)
-        else:
-            array = pa.array(series.astype(object).where(series.notna(), None), type=typ)
-        columns.append(array)
-        fields.append(pa.field(f["name"], typ, nullable=not f.get("constraints", {}).get("required")))
-    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
+def write_sqlite(report, folder: Path) -> list[str]:
+    """One SQLite file: declared types, NOT NULL, CHECKs for enums and ranges, primary and foreign keys, and
+    the tables ``_tables`` and ``_columns`` documenting every table and column. Built in one transaction."""
+    target = folder / SQLITE
+    db = sqlite3.connect(target, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("BEGIN")
+        for statement in DOC_SQL:
+            db.execute(statement)
+        tables, columns = _documentation(report)
+        db.executemany('INSERT INTO "_tables" VALUES (?, ?, ?, ?, ?)', tables)
+        db.executemany('INSERT INTO "_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', columns)
+        for name, table in report.model.items():
+            db.execute(table.create_sql())
+            cells = [_cells(report.tables[name][f.name], f) for f in table.fields]
+            db.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" for _ in cells)})', zip(*cells))
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    return [SQLITE]
 
 
-def write_parquet(root: Path, folder: Path) -> list[Path]:
-    schemas, tables = _schemas(root), load(root)
-    folder.mkdir(parents=True, exist_ok=True)
+def _label_column(table: Table) -> str | None:
+    for name in ("name_en", "title_en", "title"):
+        if name in table.field_names:
+            return name
+    return None
+
+
+def datasette_metadata(report) -> dict:
+    """datasette metadata from the schemas: title, licence, source, table and column descriptions, label columns."""
+    desc = report.descriptor
+    licence = (desc.get("licenses") or [{}])[0]
+    tables = {}
+    for t in report.model.values():
+        entry = {"description": t.description, "columns": {f.name: f.description for f in t.fields}}
+        if _label_column(t):
+            entry["label_column"] = _label_column(t)
+        tables[t.name] = entry
+    return {
+        "title": f"{desc.get('title', 'DDSC')} {desc.get('version', '')}".strip(),
+        "description": desc.get("description", ""),
+        "license": licence.get("name", ""), "license_url": licence.get("path", ""),
+        "source": "DDSC release " + str(desc.get("version", "")), "source_url": desc.get("homepage", ""),
+        "databases": {"ddsc": {"tables": tables}},
+    }
+
+
+def write_datasette_metadata(report, folder: Path) -> list[str]:
+    (folder / "metadata.json").write_text(json.dumps(datasette_metadata(report), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return ["metadata.json"]
+
+
+def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
+    """The typed frame as Arrow with pandas metadata (so ``pd.read_parquet`` restores the dtypes) and each
+    field's description in its metadata."""
+    converted = pa.Table.from_pandas(frame, preserve_index=False)
+    fields = [converted.schema.field(f.name).with_metadata({"description": f.description}).with_nullable(not f.required) for f in table.fields]
+    return converted.cast(pa.schema(fields, metadata=converted.schema.metadata))
+
+
+def write_parquet(report, folder: Path) -> list[str]:
+    (folder / "parquet").mkdir(exist_ok=True)
     paths = []
-    for name, schema in schemas.items():
-        path = folder / f"{name}.parquet"
-        pq.write_table(arrow_table(tables[name], schema), path, compression="zstd")
-        paths.append(path)
+    for name, table in report.model.items():
+        rel = f"parquet/{name}.parquet"
+        pq.write_table(arrow_table(report.tables[name], table), folder / rel, compression="zstd")
+        paths.append(rel)
     return paths
+
+
+def stata_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """What ``to_stata`` can write: text as str ('' when missing, as Stata has no missing string), enums as
+    their text, dates as datetime64, nullable integers as integers."""
+    out = {}
+    for f in table.fields:
+        column = frame[f.name]
+        if f.type == "date":
+            out[f.name] = column.astype("datetime64[ns]")
+        elif f.type in ("integer", "number", "boolean"):
+            out[f.name] = column.astype({"integer": "Int32", "number": "Float64", "boolean": "Int8"}[f.type])
+        else:
+            out[f.name] = column.astype(object).where(column.notna(), "").astype(str)
+    return pd.DataFrame(out)
+
+
+def write_stata(report, folder: Path) -> list[str]:
+    """One Stata 118 (UTF-8) file per table, with the dataset label and variable labels from the descriptions."""
+    (folder / "stata").mkdir(exist_ok=True)
+    paths = []
+    for name, table in report.model.items():
+        rel = f"stata/{name}.dta"
+        frame = stata_frame(report.tables[name], table)
+        dates = {f.name: "td" for f in table.fields if f.type == "date"}
+        labels = {f.name: f.description[:STATA_LABEL] for f in table.fields}
+        frame.to_stata(folder / rel, write_index=False, version=118, convert_dates=dates, variable_labels=labels,
+                       data_label=(table.title or name)[:STATA_LABEL], time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
+        paths.append(rel)
+    return paths
+
+
+EXPORTS = (write_sqlite, write_datasette_metadata, write_parquet, write_stata)

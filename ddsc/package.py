@@ -1,64 +1,123 @@
-"""Reading the package descriptor and its Table Schemas."""
+"""Reading the package descriptor and its Table Schemas into the schema model, with located problems."""
+
+from __future__ import annotations
 
 import json
-from pathlib import Path, PurePosixPath
+import re
 
+from ddsc.model import KNOWN_TYPES, Table
 from ddsc.problems import Problem
+from ddsc.source import DESCRIPTOR, Source, UnsafeRelease, unsafe_path
 
-DESCRIPTOR = "datapackage.json"
-
-
-def read_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+CITATION_TABLE = "record_citations"  # the polymorphic link table: (table_name, record_id) names any cited record
 
 
-def descriptor(root: Path) -> dict:
-    return read_json(root / DESCRIPTOR)
+def read_json(source: Source, rel: str, where: str) -> tuple[object, list[Problem]]:
+    try:
+        return json.loads(source.text(rel)), []
+    except FileNotFoundError:
+        return None, [Problem(where, 1, "", f"file {rel} does not exist", "missing-file")]
+    except UnsafeRelease as err:
+        return None, [Problem(where, 1, "", str(err), "unsafe-path")]
+    except json.JSONDecodeError as err:
+        return None, [Problem(rel, err.lineno, "", f"invalid JSON: {err.msg} (column {err.colno})", "invalid-json")]
 
 
-def unsafe_path(path: str) -> str | None:
-    """Why a resource path may not be used, or None when it is a relative path inside the package."""
-    pure = PurePosixPath(path)
-    if "\\" in path or pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
-        return f"path {path!r} is absolute; resource paths must be relative to the package"
-    if ".." in pure.parts:
-        return f"path {path!r} points outside the package"
-    return None
+def descriptor(source: Source) -> tuple[dict | None, list[Problem]]:
+    desc, problems = read_json(source, DESCRIPTOR, DESCRIPTOR)
+    if problems:
+        return None, problems
+    if not isinstance(desc, dict):
+        return None, [Problem(DESCRIPTOR, 1, "", "the descriptor is not a JSON object", "descriptor")]
+    return desc, []
 
 
-def resources(root: Path, desc: dict) -> tuple[list[dict], list[Problem]]:
-    """The package's resources with their schemas loaded, and problems with their paths."""
-    loaded, problems = [], []
-    for res in desc.get("resources", []):
-        name = res.get("name", "?")
-        bad = [(key, unsafe_path(res.get(key, ""))) for key in ("path", "schema") if isinstance(res.get(key), str)]
-        bad = [(key, why) for key, why in bad if why]
-        for key, why in bad:
-            problems.append(Problem(DESCRIPTOR, 1, f"resources.{name}.{key}", why))
-        if bad:
+def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
+    """What makes a Table Schema unusable: no fields, unknown types, bad patterns, keys naming missing columns."""
+    where = f"schemas.{name}"
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
+        return [Problem(DESCRIPTOR, 1, where, "the schema has no list of fields", "schema")]
+    problems, names = [], []
+    for i, spec in enumerate(schema["fields"]):
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.fields[{i}]", "a field has no name", "schema"))
             continue
-        schema = res["schema"] if isinstance(res["schema"], dict) else read_json(root / res["schema"])
-        loaded.append({**res, "schema": schema})
-    return loaded, problems
-
-
-def field_names(schema: dict) -> list[str]:
-    return [f["name"] for f in schema["fields"]]
-
-
-def primary_key(schema: dict) -> list[str]:
+        names.append(spec["name"])
+        if spec.get("type", "string") not in KNOWN_TYPES:
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"unknown field type {spec.get('type')!r}; use one of {', '.join(KNOWN_TYPES)}", "schema"))
+        cons = spec.get("constraints", {})
+        if not isinstance(cons, dict):
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "constraints is not an object", "schema"))
+            continue
+        if "pattern" in cons:
+            try:
+                re.compile(cons["pattern"])
+            except (re.error, TypeError) as err:
+                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"invalid pattern {cons['pattern']!r}: {err}", "schema"))
+        if "enum" in cons and (not isinstance(cons["enum"], list) or not cons["enum"]):
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum is not a non-empty list", "schema"))
+    if len(set(names)) != len(names):
+        problems.append(Problem(DESCRIPTOR, 1, where, "duplicate field names", "schema"))
     pk = schema.get("primaryKey", [])
-    return [pk] if isinstance(pk, str) else list(pk)
+    for key in [pk] if isinstance(pk, str) else pk if isinstance(pk, list) else [None]:
+        if key not in names:
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.primaryKey", f"primary key names {key!r}, not a field", "schema"))
+    for fk in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys", []), list) else [None]:
+        problems += _foreign_key_problems(where, fk, names, name, names_of)
+    return problems
 
 
-def foreign_keys(schema: dict) -> list[tuple[str, str, str]]:
-    """Single-field foreign keys as (field, resource, referenced field)."""
-    out = []
-    for fk in schema.get("foreignKeys", []):
-        fields, ref = fk["fields"], fk["reference"]
-        fields = [fields] if isinstance(fields, str) else fields
-        ref_fields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
-        if len(fields) != 1:
-            raise ValueError("composite foreign keys are not supported")
-        out.append((fields[0], ref["resource"], ref_fields[0]))
-    return out
+def _foreign_key_problems(where: str, fk, names: list, table: str, names_of: dict) -> list[Problem]:
+    ref = fk.get("reference") if isinstance(fk, dict) else None
+    if not isinstance(ref, dict):
+        return [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key has no reference", "schema")]
+    fields = [fk.get("fields")] if isinstance(fk.get("fields"), str) else fk.get("fields") or []
+    refs = [ref.get("fields")] if isinstance(ref.get("fields"), str) else ref.get("fields") or []
+    resource = ref.get("resource") or table
+    problems = [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key field {f!r} is not a field", "schema") for f in fields if f not in names]
+    if len(fields) != 1 or len(refs) != 1:
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "only single-field foreign keys are supported", "schema"))
+    elif resource not in names_of:
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown resource {resource!r}", "schema"))
+    elif names_of[resource] is not None and refs[0] not in names_of[resource]:
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown field {resource}.{refs[0]}", "schema"))
+    return problems
+
+
+def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Problem]]:
+    """Descriptor and schema model of the package; a table whose resource or schema is unusable is left out, with its problems."""
+    desc, problems = descriptor(source)
+    if desc is None:
+        return None, {}, problems
+    resources = desc.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return desc, {}, [Problem(DESCRIPTOR, 1, "resources", "the package declares no resources", "descriptor")]
+    schemas = {}
+    for i, res in enumerate(resources):
+        name = res.get("name") if isinstance(res, dict) else None
+        where = f"resources.{name if isinstance(name, str) else i}"
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            problems.append(Problem(DESCRIPTOR, 1, where, "a resource has no valid name (lower case letters, digits, _)", "descriptor"))
+            continue
+        if name in schemas:
+            problems.append(Problem(DESCRIPTOR, 1, where, f"duplicate resource name {name!r}", "descriptor"))
+            continue
+        bad = [(key, unsafe_path(res.get(key))) for key in ("path", "schema") if not (key == "schema" and isinstance(res.get(key), dict))]
+        bad = [(key, why) for key, why in bad if why]
+        problems += [Problem(DESCRIPTOR, 1, f"{where}.{key}", why, "unsafe-path") for key, why in bad]
+        if bad:
+            schemas[name] = None
+            continue
+        schema, found = (res["schema"], []) if isinstance(res["schema"], dict) else read_json(source, res["schema"], DESCRIPTOR)
+        problems += found
+        schemas[name] = (res, schema) if not found else None
+    names_of = {n: ([f.get("name") for f in v[1]["fields"] if isinstance(f, dict)] if v and isinstance(v[1], dict) and isinstance(v[1].get("fields"), list) else None) for n, v in schemas.items()}
+    tables = {}
+    for name, entry in schemas.items():
+        if entry is None:
+            continue
+        found = _schema_problems(name, entry[1], names_of)
+        problems += found
+        if not found:
+            tables[name] = Table.from_resource(entry[0], entry[1])
+    return desc, tables, problems

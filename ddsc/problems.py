@@ -1,19 +1,45 @@
-"""A located validation failure."""
+"""A located validation failure, with a stable kind code (as frictionless's error types have)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+MAX_SHOWN = 1000  # problems printed before "... and N more"
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One failure, located as ``table:line:column`` (line = line number in the CSV file)."""
+    """One failure, located as ``table:line:column`` (line = line number in the CSV file).
+
+    ``kind`` is a stable code for the rule that failed (``foreign-key``, ``type``, ``required``, ...):
+    tests and tools match on it and on the location; the message is for people and may improve."""
 
     table: str
     line: int
     column: str
     message: str
+    kind: str = field(default="", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.table}:{self.line}:{self.column}: {self.message}"
+        return escape(f"{self.table}:{self.line}:{self.column}: {self.message}")
+
+
+def escape(text: str) -> str:
+    """Control characters, bidirectional and zero-width characters shown as escapes, never sent raw to a terminal."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 32 or code == 127 or 0x80 <= code < 0xA0 or 0x200B <= code <= 0x200F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code == 0xFEFF:
+            out.append(f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def capped(problems: list, limit: int = MAX_SHOWN) -> list[str]:
+    """The problems as lines, at most ``limit`` of them, then one line counting the rest."""
+    lines = [str(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"... and {len(problems) - limit:,} more")
+    return lines
 
 
 def line_of(index: int) -> int:

@@ -1,125 +1,155 @@
-"""Writing a release: validated first, written to a temporary folder, moved into place when complete."""
+"""Writing a release from a validated package: staged in a temporary folder, moved into place when complete,
+never replacing a different release without ``--force``; and verifying a release from elsewhere."""
 
+from __future__ import annotations
+
+import fcntl
 import hashlib
 import shutil
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
-from ddsc.export import write_parquet, write_sqlite
-from ddsc.package import descriptor
+from ddsc.source import Source, UnsafeRelease, unsafe_path
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "README.md", "CHANGES.md", "docs/codebook.md")
-
-
-def release_files(root: Path) -> list[str]:
-    """Relative paths of every file a release carries, in a fixed order."""
-    desc = descriptor(root)
-    paths = ["datapackage.json"] + [r["path"] for r in desc["resources"]] + [r["schema"] for r in desc["resources"]]
-    return paths + [name for name in EXTRA_FILES if (root / name).is_file()]
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def checksums(folder: Path, paths: list[str]) -> str:
-    return "".join(f"{sha256(folder / p)}  {p}\n" for p in sorted(paths))
-
-
-def write_zip(folder: Path, paths: list[str], target: Path) -> None:
-    """A zip with fixed timestamps, permissions and order, so equal inputs give equal bytes."""
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for rel in sorted(paths):
-            info = zipfile.ZipInfo(f"{folder.name}/{rel}", date_time=FIXED_TIME)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (folder / rel).read_bytes())
-
-
-def _no_log(message: str) -> None:
-    pass
-
-
-def stage(root: Path, folder: Path, log=_no_log) -> list[str]:
-    """Copy the package into ``folder``, add the SQLite and Parquet exports and SHA256SUMS; returns the paths in the release."""
-    paths = release_files(root)
-    log(f"copying {len(paths)} files")
-    for rel in paths:
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / rel, folder / rel)
-    log("writing SQLite export")
-    sqlite_name = f"{folder.name}.sqlite"
-    write_sqlite(root, folder / sqlite_name)
-    log("writing Parquet exports")
-    paths += [sqlite_name] + [str(p.relative_to(folder)) for p in write_parquet(root, folder / "parquet")]
-    (folder / "SHA256SUMS").write_text(checksums(folder, paths), encoding="utf-8")
-    return paths + ["SHA256SUMS"]
+EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "docs/codebook.md", "R/read_ddsc.R")
+STORED = (".parquet", ".zip")  # already compressed: stored as is in the zip
+ZIP_LEVEL = 6
+SUMS = "SHA256SUMS"
 
 
 class ReleaseExists(Exception):
     """The version is already released with different content."""
 
 
-def write_release(root: Path, out: Path, force: bool = False, log=_no_log) -> tuple[Path, Path, bool]:
-    """Write ``out/ddsc-<version>/`` and its zip; returns the paths and whether anything was written."""
-    name = f"ddsc-{descriptor(root)['version']}"
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def checksums(folder: Path, paths: list[str]) -> str:
+    return "".join(f"{sha256((folder / p).read_bytes())}  {p}\n" for p in sorted(paths))
+
+
+def write_zip(folder: Path, paths: list[str], target: Path) -> None:
+    """``datapackage.json`` at the root of the zip, fixed timestamps, permissions and order: equal inputs give equal bytes."""
+    with zipfile.ZipFile(target, "w") as archive:
+        for rel in sorted(paths):
+            info = zipfile.ZipInfo(rel, date_time=FIXED_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if rel.endswith(STORED) else zipfile.ZIP_DEFLATED
+            archive.writestr(info, (folder / rel).read_bytes(), compresslevel=ZIP_LEVEL)
+
+
+def _no_log(message: str) -> None:
+    pass
+
+
+def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
+    """Write the release into ``folder``: the package files, the exports and SHA256SUMS; returns the paths in it."""
+    from ddsc import export
+
+    source = report.source
+    paths = ["datapackage.json"] + [t.path for t in report.model.values()]
+    paths += [r["schema"] for r in report.descriptor["resources"] if isinstance(r.get("schema"), str)]
+    paths += [name for name in EXTRA_FILES if (root / name).is_file()]
+    log(f"copying {len(paths)} files")
+    for rel in paths:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(source.read(rel) if source.exists(rel) else (root / rel).read_bytes())
+    for write in export.EXPORTS:
+        log(f"writing {write.__name__.removeprefix('write_')}")
+        paths += write(report, folder)
+    (folder / SUMS).write_text(checksums(folder, paths), encoding="utf-8")
+    return paths + [SUMS]
+
+
+@contextmanager
+def _locked(out: Path, name: str):
+    """One build at a time into ``out`` for this version; temporary folders left by a killed build are removed."""
+    path = out / f".{name}.lock"
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in out.glob(f".{name}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def _same_folder(old: Path, new: Path) -> bool:
+    if not old.is_dir() or old.is_symlink():
+        return False
+    try:
+        return Source(old).files() == Source(new).files() and checksum_problems(Source(old)) == [] and (old / SUMS).read_bytes() == (new / SUMS).read_bytes()
+    except (UnsafeRelease, OSError):
+        return False
+
+
+def write_release(report, root: Path, out: Path, force: bool = False, log=_no_log) -> tuple[Path, Path, bool]:
+    """Write ``out/ddsc-<version>/`` and ``out/ddsc-<version>.zip`` from a valid ``report`` (``validate.check``);
+    returns the paths and whether anything was written."""
+    if not report.valid or not report.tables:
+        raise ValueError("a release is written only from a valid package")
+    name = f"ddsc-{report.descriptor['version']}"
     final, final_zip = out / name, out / f"{name}.zip"
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out, prefix=f".{name}-") as tmp:
+    with _locked(out, name), tempfile.TemporaryDirectory(dir=out, prefix=f".{name}-") as tmp:
         folder = Path(tmp) / name
         folder.mkdir()
-        paths = stage(root, folder, log)
-        if final.is_dir() and final_zip.is_file():
-            if (final / "SHA256SUMS").read_bytes() == (folder / "SHA256SUMS").read_bytes():
-                return final, final_zip, False
-            if not force:
-                raise ReleaseExists(f"{name} is already released with different content; bump the version or use --force")
+        paths = stage(report, root, folder, log)
         log("writing zip")
-        write_zip(folder, paths, Path(tmp) / f"{name}.zip")
-        for old in (final, final_zip):
-            if old.is_dir():
-                shutil.rmtree(old)
-            elif old.exists():
-                old.unlink()
-        (Path(tmp) / f"{name}.zip").replace(final_zip)
-        folder.replace(final)
+        new_zip = Path(tmp) / f"{name}.zip"
+        write_zip(folder, paths, new_zip)
+        same_folder = _same_folder(final, folder)
+        same_zip = final_zip.is_file() and not final_zip.is_symlink() and final_zip.read_bytes() == new_zip.read_bytes()
+        if same_folder and same_zip:
+            return final, final_zip, False
+        differs = (final.exists() or final.is_symlink()) and not same_folder or (final_zip.exists() or final_zip.is_symlink()) and not same_zip
+        if differs and not force:
+            raise ReleaseExists(f"{name} is already released with different content; bump the version or use --force")
+        old = Path(tmp) / "old"
+        old.mkdir()
+        for path, new in ((final, folder), (final_zip, new_zip)):
+            if path.exists() or path.is_symlink():
+                path.rename(old / path.name)  # moved aside, deleted with the temporary folder
+            new.rename(path)
     return final, final_zip, True
 
 
-def _checksum_problems(folder: Path) -> list[str]:
-    sums = folder / "SHA256SUMS"
-    if not sums.is_file():
-        return ["SHA256SUMS: missing"]
-    listed = {}
-    for line in sums.read_text(encoding="utf-8").splitlines():
-        digest, _, rel = line.partition("  ")
+def checksum_problems(source: Source) -> list[str]:
+    """Every file of the release listed in SHA256SUMS with its checksum, and every listed file inside the release."""
+    if not source.exists(SUMS):
+        return [f"{SUMS}: missing"]
+    listed, problems = {}, []
+    for number, line in enumerate(source.text(SUMS).splitlines(), 1):
+        digest, sep, rel = line.partition("  ")
+        why = unsafe_path(rel)
+        if not sep or len(digest) != 64 or why:
+            problems.append(f"{SUMS}:{number}: {why or 'not a checksum line'}")
+            continue
         listed[rel] = digest
-    problems = [f"{rel}: missing from the release" for rel in listed if not (folder / rel).is_file()]
-    problems += [f"{rel}: checksum mismatch" for rel, digest in listed.items() if (folder / rel).is_file() and sha256(folder / rel) != digest]
-    present = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
-    problems += [f"{rel}: not listed in SHA256SUMS" for rel in sorted(present - set(listed))]
+    for rel, digest in listed.items():
+        try:
+            if sha256(source.read(rel)) != digest:
+                problems.append(f"{rel}: checksum mismatch")
+        except FileNotFoundError:
+            problems.append(f"{rel}: missing from the release")
+        except UnsafeRelease as err:
+            problems.append(f"{rel}: {err}")
+    problems += [f"{rel}: not listed in {SUMS}" for rel in source.files() if rel not in listed and rel != SUMS]
     return problems
 
 
-def _extract(archive: Path, target: Path) -> Path:
-    with zipfile.ZipFile(archive) as zipped:
-        for name in zipped.namelist():
-            if name.startswith("/") or ".." in Path(name).parts:
-                raise ValueError(f"{name}: unsafe path in archive")
-        zipped.extractall(target)
-    tops = [p for p in target.iterdir() if p.is_dir()]
-    if len(tops) != 1:
-        raise ValueError(f"{archive.name}: expected one release folder in the archive")
-    return tops[0]
+def verify_release(path: Path) -> list[str]:
+    """Problems with a released folder or zip: its checksums, then its content re-validated (read through the safe opener)."""
+    from ddsc.validate import check
 
-
-def verify_release(path: Path, validate) -> list[str]:
-    """Problems with a released folder or zip: checksums first, then the content re-validated."""
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            folder = _extract(path, Path(tmp)) if path.suffix == ".zip" else path
-        except (ValueError, zipfile.BadZipFile) as err:
-            return [str(err)]
-        return _checksum_problems(folder) + [str(p) for p in validate(folder)]
+    try:
+        source = Source(path)
+        problems = checksum_problems(source)
+    except UnsafeRelease as err:
+        return [str(err)]
+    return problems + [str(p) for p in check(source).problems]

@@ -1,69 +1,79 @@
-"""Typed loading of a DDSC package, release folder or release zip into pandas."""
+"""Typed loading of a DDSC package, release folder or release zip into pandas, and the pandera schemas
+that check such frames after a researcher filters, merges or edits them."""
+
+from __future__ import annotations
 
 import io
-import json
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-DATA = Path(__file__).resolve().parent / "_data"
+from ddsc.model import Table
+from ddsc.package import read_model
+from ddsc.source import DESCRIPTOR, Source, UnsafeRelease
 
-PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
+DATA = Path(__file__).resolve().parent / "_data"
 
 
 def _package_root(path: Path | None) -> Path:
-    if path is None:
-        for candidate in (Path.cwd(), DATA):
-            if (candidate / "datapackage.json").is_file():
-                return candidate
-        raise FileNotFoundError("no datapackage.json in the working directory and no bundled data")
-    return path
+    if path is not None:
+        return Path(path)
+    for candidate in (Path.cwd(), DATA):
+        if (candidate / DESCRIPTOR).is_file():
+            return candidate
+    raise FileNotFoundError("no datapackage.json in the working directory and no bundled data")
 
 
-class _Source:
-    """Reads files of a package folder or of a release zip (one top folder)."""
+def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Source, dict[str, Table]]:
+    """The opened package and its schema model. A release (with SHA256SUMS) is checked against its checksums
+    unless ``verify=False`` (for a working folder being edited)."""
+    source = Source(_package_root(Path(path) if path is not None else None))
+    if verify and source.exists("SHA256SUMS"):
+        from ddsc.release import checksum_problems
 
-    def __init__(self, path: Path):
-        self.zip = zipfile.ZipFile(path) if path.suffix == ".zip" else None
-        self.root = path
-        if self.zip:
-            self.prefix = next(n for n in self.zip.namelist() if n.endswith("datapackage.json")).rsplit("datapackage.json", 1)[0]
-
-    def read(self, rel: str) -> bytes:
-        return self.zip.read(self.prefix + rel) if self.zip else (self.root / rel).read_bytes()
-
-
-def typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
-    """Cast a text table to the types its Table Schema declares; enums become ordered-free Categoricals."""
-    out = {}
-    for field in schema["fields"]:
-        name, typ = field["name"], field.get("type", "string")
-        column = frame[name]
-        if typ == "date":
-            out[name] = pd.to_datetime(column, format="%Y-%m-%d")
-        elif typ == "boolean":
-            out[name] = column.map({"true": True, "false": False}).astype("boolean")
-        elif "enum" in field.get("constraints", {}):
-            out[name] = pd.Categorical(column, categories=field["constraints"]["enum"])
-        elif typ in ("integer", "number"):
-            out[name] = pd.to_numeric(column).astype(PANDAS_TYPES[typ])
-        else:
-            out[name] = column.astype("string")
-    return pd.DataFrame(out, index=frame.index)
+        problems = checksum_problems(source)
+        if problems:
+            raise UnsafeRelease(f"{source.name}: " + "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
+    desc, model, problems = read_model(source)
+    if problems:
+        raise UnsafeRelease("; ".join(str(p) for p in problems[:5]))
+    return source, model
 
 
-def load(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table as a typed DataFrame, keyed by table name.
+def read_text(source: Source, table: Table) -> pd.DataFrame:
+    """A table's cells as text: empty cells missing, the text ``NA`` kept."""
+    return pd.read_csv(io.BytesIO(source.read(table.path)), dtype=str, keep_default_na=False, na_values=[""])
 
-    ``path`` is a package or release folder, or a release zip; by default the package in the
-    working directory, else the data installed with the ``ddsc`` package.
-    """
-    source = _Source(_package_root(Path(path) if path is not None else None))
-    desc = json.loads(source.read("datapackage.json"))
+
+def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.DataFrame]:
+    """Every table as a typed DataFrame, keyed by table name: dates datetime64, integers nullable Int64,
+    enums Categorical with the schema's levels, text ``string`` (the text ``NA`` stays a value).
+
+    ``path`` is a package or release folder, or a release zip; by default the package in the working
+    directory, else the data installed with the ``ddsc`` package. A release is verified against its
+    SHA256SUMS first; ``verify=False`` skips that (for a working folder being edited)."""
+    source, model = open_model(path, verify)
     tables = {}
-    for res in desc["resources"]:
-        schema = json.loads(source.read(res["schema"]))
-        text = pd.read_csv(io.BytesIO(source.read(res["path"])), dtype=str, keep_default_na=False, na_values=[""])
-        tables[res["name"]] = typed(text, schema)
+    for name, table in model.items():
+        text = read_text(source, table)
+        missing = [f for f in table.field_names if f not in text.columns]
+        if missing:
+            raise ValueError(f"{name}: missing column(s) {', '.join(missing)}")
+        typed = table.typed(text)
+        bad = table.unparsed(text, typed)
+        if bad:
+            column, cells = next(iter(bad.items()))
+            raise ValueError(f"{name}:{int(cells.index[0]) + 2}:{column}: value {cells.iloc[0]!r} is not a valid {table.field(column).type_check_name()}")
+        tables[name] = typed
     return tables
+
+
+def pandera_schemas(tables: dict[str, pd.DataFrame], path: str | Path | None = None) -> dict:
+    """One ``pandera.DataFrameSchema`` per table, derived from the Table Schemas of the package at ``path``
+    (default as for ``load``). Foreign keys, citation targets and uncited records are checked against the
+    frames in ``tables``; ``schemas[name].validate(frame, lazy=True)`` raises ``pandera.errors.SchemaErrors``
+    whose failure cases name each failing cell."""
+    from ddsc.checks import pandera_schemas as build
+
+    _, model = open_model(path, verify=False)
+    return build(tables, model)

@@ -1,72 +1,96 @@
-"""Validation of the whole package: structure, fields (pandera, from the schemas) and cross-table rules."""
+"""Validation of the whole package: structure, then pandera schemas from the Table Schemas, then the rules they cannot state."""
+
+from __future__ import annotations
 
 import json
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from ddsc import rules
-from ddsc.fields import field_checks, field_problems, typed_columns
-from ddsc.problems import Problem
-from ddsc.read import WORKERS, start_reading
+from ddsc.checks import pandera_schemas, schema_problems
+from ddsc.model import Table
+from ddsc.package import read_model
+from ddsc.problems import Problem, line_of
+from ddsc.read import read_table
+from ddsc.source import Source, UnsafeRelease
 
-
-SMALL_TABLE = 100_000  # rows; a table this size is checked after the cross-table rules
+MIRRORS = ("CITATION.cff", "CHANGES.md", ".zenodo.json", "pyproject.toml")  # files that repeat the version
 
 
 @dataclass
 class Report:
-    """What a validation found, and what it looked at."""
+    """What a validation found and what it looked at; when valid, the typed tables the release is written from."""
 
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     checks: int = 0
-    schemas: dict = field(default_factory=dict)
+    descriptor: dict = field(default_factory=dict)
+    model: dict[str, Table] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    source: Source | None = field(default=None, repr=False)
 
-
-def _text(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    @property
+    def valid(self) -> bool:
+        return not self.problems
 
 
 def _quiet(message: str) -> None:
     pass
 
 
-def check(root: Path, log=_quiet, reading: Future | None = None) -> Report:
-    """Validate the package at ``root`` and report every problem, the row counts and the number of checks run.
+def _text(source: Source, rel: str) -> str | None:
+    try:
+        return source.text(rel) if source.exists(rel) else None
+    except (UnsafeRelease, FileNotFoundError):
+        return None
 
-    ``reading`` is the package already being read (``read.start_reading``), if the caller started it."""
-    root = Path(root)
-    desc, schemas, arrow_tables, problems = (reading or start_reading(root)).result()
-    tables = {name: table.to_pandas(types_mapper=pd.ArrowDtype) for name, table in arrow_tables.items()}
-    parsed = {name: typed_columns(frame, schemas[name]) for name, frame in tables.items()}
 
-    def fields(name: str) -> list[Problem]:
-        found = field_problems(tables[name], schemas[name], name, parsed[name])
-        log(f"  checked {name}: {len(tables[name])} rows")
-        return found
+def type_problems(table: Table, unparsed: dict[str, pd.Series]) -> list[Problem]:
+    """Cells whose text is not a value of the column's type (for enums: not one of the levels)."""
+    return [
+        Problem(table.name, line_of(i), name, f"value {text!r} fails check: {table.field(name).type_check_name()}", "enum" if table.field(name).enum else "type")
+        for name, cells in unparsed.items() for i, text in cells.items()
+    ]
 
-    def rule(check_rule) -> list[Problem]:
-        found = check_rule(tables, schemas, parsed)
-        log(f"  checked rule: {check_rule.__name__.removesuffix('_problems').replace('_', ' ')}")
-        return found
 
-    # Arrow kernels release the GIL, so two tasks run at a time (the machines have 2 cores): the large
-    # tables' field checks first, then the cross-table rules, then the small tables.
-    large = sorted((name for name in tables if len(tables[name]) > SMALL_TABLE), key=lambda name: -len(tables[name]))
-    small = [name for name in tables if len(tables[name]) <= SMALL_TABLE]
-    tasks = [partial(fields, name) for name in large] + [partial(rule, r) for r in rules.TABLE_RULES] + [partial(fields, name) for name in small]
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for found in pool.map(lambda task: task(), tasks):
-            problems += found
-    zenodo = _text(root / ".zenodo.json")
-    problems += rules.version_problems(desc, _text(root / "CITATION.cff"), _text(root / "CHANGES.md"), json.loads(zenodo) if zenodo else None)
-    checks = sum(len(field_checks(f)) + 2 for s in schemas.values() for f in s["fields"]) + len(rules.TABLE_RULES) * len(schemas) + 1
+def version_files(source: Source, desc: dict) -> list[Problem]:
+    texts = {name: _text(source, name) for name in MIRRORS}
+    try:
+        zenodo = json.loads(texts[".zenodo.json"]) if texts[".zenodo.json"] else None
+    except json.JSONDecodeError as err:
+        return [Problem(".zenodo.json", err.lineno, "", f"invalid JSON: {err.msg}", "invalid-json")]
+    return rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
+
+
+def check(root: Path | Source, log=_quiet) -> Report:
+    """Validate the package at ``root`` (a folder, a release zip or an open ``Source``) and report every problem."""
+    source = root if isinstance(root, Source) else Source(root)
+    desc, model, problems = read_model(source)
+    if desc is None:
+        return Report(problems)
+    text, typed, skip = {}, {}, {}
+    for name, table in model.items():
+        arrow, found = read_table(source, table.path, table.field_names, name)
+        problems += found
+        if arrow is not None:
+            text[name] = arrow.to_pandas(types_mapper=pd.ArrowDtype)
+            typed[name] = table.typed(text[name])
+            unparsed = table.unparsed(text[name], typed[name])
+            problems += type_problems(table, unparsed)
+            skip[name] = {(int(i), column) for column, cells in unparsed.items() for i in cells.index}
+    schemas = pandera_schemas(typed, model)
+    for name, frame in typed.items():
+        problems += schema_problems(schemas[name], frame, model[name], skip[name], text[name])
+        log(f"  checked {name}: {len(frame)} rows")
+    present = {name: model[name] for name in typed}
+    for rule in rules.TABLE_RULES:
+        problems += rule(typed, present)
+    problems += version_files(source, desc)
+    checks = sum(len(s.columns) + len(s.checks) for s in schemas.values()) + len(rules.TABLE_RULES) + 1
     ordered = sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
-    return Report(ordered, {name: len(frame) for name, frame in tables.items()}, checks, schemas)
+    return Report(ordered, {name: len(frame) for name, frame in typed.items()}, checks, desc, model, typed if not ordered else {}, source)
 
 
 def validate(root: Path) -> list[Problem]:

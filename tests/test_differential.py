@@ -13,7 +13,6 @@ import pytest
 from frictionless import validate as frictionless_validate
 
 from bench.generate import DEFECTS, write
-from ddsc.fields import SAMPLE
 from ddsc.validate import validate
 from tests.fixtures.make_fixtures import HERE, assemble
 
@@ -70,14 +69,3 @@ def test_generated_defects_rejected_by_both_and_located(defect):
         problems = validate(root)
         assert _located(problems, *where), [str(p) for p in problems]
         assert not _frictionless_valid(root)
-
-
-@pytest.mark.parametrize("defect", sorted(DEFECTS))
-def test_generated_defects_located_past_the_sampled_rows(defect):
-    """On a column longer than the sample that decides how cell checks run (each distinct value once, see
-    ``fields.by_value``), a defect after the sampled rows is still found and located."""
-    with tempfile.TemporaryDirectory() as tmp:
-        root = write(3 * SAMPLE, Path(tmp) / "pkg")
-        where = _inject(root, defect, 2 * SAMPLE + 7)
-        problems = validate(root)
-        assert _located(problems, *where), [str(p) for p in problems]

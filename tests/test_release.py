@@ -25,7 +25,7 @@ def test_build_writes_folder_zip_and_checksums(package, tmp_path, capsys):
     assert (folder / "tables" / "programs.csv").read_bytes() == (package / "tables" / "programs.csv").read_bytes()
     assert any(line.endswith("  tables/programs.csv") for line in (folder / "SHA256SUMS").read_text().splitlines())
     with zipfile.ZipFile(out / "ddsc-1.0.0.zip") as zipped:
-        assert {"ddsc-1.0.0/datapackage.json", "ddsc-1.0.0/SHA256SUMS", "ddsc-1.0.0/CITATION.cff"} <= set(zipped.namelist())
+        assert {"datapackage.json", "SHA256SUMS", "CITATION.cff", "ddsc.sqlite"} <= set(zipped.namelist())
     assert frictionless_validate(str(folder / "datapackage.json")).valid
     assert "10 tables" in err and "wrote" in err
 
@@ -58,8 +58,8 @@ def test_failure_mid_write_leaves_no_release(package, tmp_path, capsys, monkeypa
 
     monkeypatch.setattr(release, "write_zip", broken_zip)
     out = tmp_path / "dist"
-    with pytest.raises(OSError, match="disk full"):
-        _build(package, out, capsys)
+    code, err = _build(package, out, capsys)
+    assert code == 1 and "error: disk full" in err
     assert list(out.iterdir()) == []
 
 
@@ -73,7 +73,7 @@ def test_verify_accepts_a_release_and_names_a_tampered_file(package, tmp_path, c
     if kind == "zip":
         with zipfile.ZipFile(target) as zipped:
             members = {n: zipped.read(n) for n in zipped.namelist()}
-        members["ddsc-1.0.0/tables/events.csv"] += b"ev_2016_zz_extra,2016-01-01,day,Extra,summit,,,,,,\n"
+        members["tables/events.csv"] += b"ev_2016_zz_extra,2016-01-01,day,Extra,summit,,,,,,\n"
         with zipfile.ZipFile(target, "w") as zipped:
             for name, data in members.items():
                 zipped.writestr(name, data)

@@ -41,7 +41,7 @@ def test_load_types_dates_integers_enums_and_keeps_na_text(release, where):
 
 
 def test_sqlite_export_declares_keys_and_passes_foreign_key_check(release):
-    with sqlite3.connect(release / "ddsc-1.0.0.sqlite") as db:
+    with sqlite3.connect(release / "ddsc.sqlite") as db:
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
         assert db.execute("SELECT count(*) FROM programs").fetchone()[0] == len(ddsc.load(ROOT)["programs"])
         fks = db.execute("PRAGMA foreign_key_list(programs)").fetchall()
@@ -54,7 +54,10 @@ def test_sqlite_export_declares_keys_and_passes_foreign_key_check(release):
 
 def test_parquet_export_has_schema_types(release):
     table = pq.read_table(release / "parquet" / "events.parquet")
-    assert str(table.schema.field("date").type) == "date32[day]"
+    assert str(table.schema.field("date").type) == "timestamp[us]"
+    assert table.schema.field("date").metadata[b"description"].startswith(b"Date")
+    plain = pd.read_parquet(release / "parquet" / "countries.parquet")
+    assert str(plain["cow_code"].dtype) == "Int64" and str(pd.read_parquet(release / "parquet" / "events.parquet")["date"].dtype).startswith("datetime64")
     assert str(table.schema.field("event_type").type).startswith("dictionary<values=string")
     assert str(pq.read_table(release / "parquet" / "countries.parquet").schema.field("cow_code").type) == "int64"
 
@@ -62,7 +65,7 @@ def test_parquet_export_has_schema_types(release):
 def test_committed_codebook_is_current():
     report = check(ROOT)
     desc = json.loads((ROOT / "datapackage.json").read_text())
-    assert (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8") == codebook(desc, report.schemas, report.rows) + "\n"
+    assert (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8") == codebook(desc, report.model, report.rows) + "\n"
 
 
 def test_codebook_lists_every_column_with_levels(release):

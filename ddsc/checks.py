@@ -1,0 +1,164 @@
+"""pandera schemas derived from the Table Schemas, cross-table keys included, and their failures as located problems.
+
+``pandera_schemas(tables, model)`` gives one ``DataFrameSchema`` per typed frame: dtypes, required,
+unique, pattern, enum, ranges and the primary key as column checks; every declared foreign key
+(self-references included), the citation targets and the uncited records as DataFrame-level checks
+against the other frames. The build validates with exactly these schemas.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ddsc.model import Table
+from ddsc.package import CITATION_TABLE
+from ddsc.problems import Problem, line_of
+
+FK_CHECK = "foreign key {field} -> {resource}.{reference}"
+TARGET_CHECK = "citation target exists: record_id"
+CITED_CHECK = "cited with a locator: {key}"
+UNIQUE_CHECK = "unique"  # Table Schema uniqueness: among the values present (missing cells may repeat)
+FK_RX = re.compile(r"foreign key (\w+) -> (\w+)\.(\w+)$")
+
+
+def _keys(frame: pd.DataFrame | None, column: str) -> pd.Series:
+    if frame is None or column not in frame:
+        return pd.Series([], dtype="string")
+    return frame[column].dropna().astype("string")
+
+
+def _in(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """Whether each value is missing or among ``keys`` (plain bools, for pandera)."""
+    return (values.isna() | values.astype("string").isin(keys)).astype(bool)
+
+
+def _foreign_key(table: Table, fk, tables: dict) -> pa.Check:
+    def check(frame: pd.DataFrame) -> pd.Series:
+        target = frame if fk.resource == table.name else tables.get(fk.resource)
+        if target is None:  # the referenced table is not given (or could not be read): nothing to check against
+            return pd.Series(True, index=frame.index)
+        return _in(frame[fk.field], _keys(target, fk.reference))
+
+    return pa.Check(check, name=FK_CHECK.format(field=fk.field, resource=fk.resource, reference=fk.reference))
+
+
+def _citation_targets(model: dict[str, Table], tables: dict) -> pa.Check:
+    def check(frame: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=frame.index)
+        names = frame["table_name"].astype("string")
+        for target in names.dropna().unique():
+            rows = names == target
+            table = model.get(target)
+            if table is not None and target not in tables:
+                continue
+            keys = _keys(tables.get(target), table.primary_key[0]) if table and len(table.primary_key) == 1 else _keys(None, "")
+            ok[rows.fillna(False)] = _in(frame["record_id"][rows.fillna(False)], keys)
+        return ok
+
+    return pa.Check(check, name=TARGET_CHECK)
+
+
+def _cited(table: Table, tables: dict) -> pa.Check:
+    key = table.primary_key[0]
+
+    def check(frame: pd.DataFrame) -> pd.Series:
+        links = tables.get(CITATION_TABLE)
+        if links is None:
+            return pd.Series(True, index=frame.index)
+        chosen = (links["table_name"].astype("string") == table.name).fillna(False) & links["locator"].notna()
+        return _in(frame[key], links["record_id"][chosen].dropna().astype("string")) & frame[key].notna()
+
+    return pa.Check(check, name=CITED_CHECK.format(key=key))
+
+
+def table_schema(table: Table, model: dict[str, Table], tables: dict) -> pa.DataFrameSchema:
+    """The pandera schema of one table; cross-table checks read the other frames from ``tables``."""
+    pk = list(table.primary_key)
+    columns = {
+        f.name: pa.Column(
+            f.pandas_dtype(),
+            checks=f.pandera_checks() + ([pa.Check(lambda s: ~s.duplicated(keep=False), name=UNIQUE_CHECK)] if f.constraints.get("unique") and pk != [f.name] else []),
+            nullable=not (f.required or f.name in pk),
+            unique=pk == [f.name],
+            report_duplicates="all",
+        )
+        for f in table.fields
+    }
+    checks = [_foreign_key(table, fk, tables) for fk in table.foreign_keys]
+    if table.name == CITATION_TABLE:
+        checks.append(_citation_targets(model, tables))
+    if table.cited and len(pk) == 1:
+        checks.append(_cited(table, tables))
+    return pa.DataFrameSchema(columns, checks=checks, unique=pk if len(pk) > 1 else None, report_duplicates="all", strict=True, ordered=True, name=table.name)
+
+
+def pandera_schemas(tables: dict[str, pd.DataFrame], model: dict[str, Table]) -> dict[str, pa.DataFrameSchema]:
+    """One pandera schema per table of ``model``; foreign keys are checked against the frames in ``tables``."""
+    return {name: table_schema(table, model, tables) for name, table in model.items()}
+
+
+def _value_text(value) -> str:
+    if isinstance(value, pd.Timestamp):
+        return repr(value.strftime("%Y-%m-%d"))
+    return repr(value.item() if hasattr(value, "item") else value)
+
+
+def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None = None) -> Problem | None:
+    """The located problem of one pandera failure case (None for the extra cells of a row-wise check)."""
+    check, column, name = str(case.check), case.column, table.name
+    if pd.isna(case.index):
+        if check.startswith("column_in_"):
+            return Problem(name, 1, str(case.failure_case), "column does not match the schema", "header")
+        return Problem(name, 1, str(column or ""), f"{check}: {case.failure_case}", "dtype" if check.startswith("dtype") else "schema")
+    row = int(case.index)
+    line = line_of(row)
+    if text is not None and column in text.columns:  # quote the cell as written
+        case = case._replace(failure_case=text.at[row, column])
+    fk = FK_RX.match(check)
+    if fk:
+        if column != fk.group(1):
+            return None
+        return Problem(name, line, column, f"{_value_text(case.failure_case)} not found in {fk.group(2)}.{fk.group(3)}", "foreign-key")
+    if check == TARGET_CHECK:
+        if column != "record_id":
+            return None
+        return Problem(name, line, column, f"{_value_text(case.failure_case)} not found in {frame.at[row, 'table_name']}", "citation-target")
+    if check.startswith("cited with a locator"):
+        if column != table.primary_key[0]:
+            return None
+        return Problem(name, line, column, f"record {_value_text(case.failure_case)} has no {CITATION_TABLE} row with a locator", "uncited")
+    if check == "not_nullable":
+        return Problem(name, line, column, "required value is missing", "required")
+    if check == UNIQUE_CHECK:
+        return Problem(name, line, column, f"duplicate value {_value_text(case.failure_case)}", "unique")
+    if check == "field_uniqueness":
+        is_key = list(table.primary_key) == [column]
+        return Problem(name, line, column, f"duplicate {'primary key' if is_key else 'value'} {_value_text(case.failure_case)}", "primary-key" if is_key else "unique")
+    if check == "multiple_fields_uniqueness":
+        key = tuple(str(v) for v in frame.loc[row, list(table.primary_key)])
+        return Problem(name, line, ", ".join(table.primary_key), f"duplicate primary key {key!r}", "primary-key")
+    if check.startswith("dtype"):
+        return Problem(name, line, column, f"value {_value_text(case.failure_case)} has the wrong type: {check}", "dtype")
+    return Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {check}", "constraint")
+
+
+def schema_problems(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: Table, skip: set = frozenset(), text: pd.DataFrame | None = None) -> list[Problem]:
+    """Every failure of ``schema`` on ``frame``, located; cells in ``skip`` ((row, column), already reported) are left out.
+    Given the ``text`` the frame was parsed from, messages quote cells as written."""
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    else:
+        return []
+    problems = set()
+    for case in cases.itertuples(index=False):
+        if not pd.isna(case.index) and (int(case.index), case.column) in skip:
+            continue
+        problem = _problem(case, table, frame, text)
+        if problem is not None:
+            problems.add(problem)
+    return sorted(problems)

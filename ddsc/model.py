@@ -1,0 +1,214 @@
+"""The schema model: what a Table Schema field or table means for every target.
+
+One ``Field`` answers, from its Table Schema entry, its pandas dtype, Arrow type, SQLite column, Stata
+storage, R class and pandera column; one ``Table`` gives the keys and the pandera schema of a table.
+The type maps sit together here; nothing else in the code states a column's type or constraint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Table Schema type -> target type. Enum fields are categoricals / factors / dictionary strings.
+PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[us]"}
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "DATE"}
+R_CLASSES = {"string": "character", "integer": "integer", "number": "numeric", "boolean": "logical", "date": "Date"}
+KNOWN_TYPES = tuple(PANDAS_TYPES)
+
+FORMULA_START = ("=", "+", "-", "@")
+INTEGER_RX = r"[+-]?[0-9]+"
+NUMBER_RX = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+DATE_RX = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# Free text must not carry bidirectional controls (they reorder what a reader sees).
+BIDI_RX = "[\u202a-\u202e\u2066-\u2069]"
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """ISO dates (YYYY-MM-DD, real calendar days) as datetime64; missing where a cell is not one. The only date parser."""
+    shaped = text.where(text.str.fullmatch(DATE_RX).fillna(False).astype(bool))
+    return pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce").astype(PANDAS_TYPES["date"])
+
+
+def _as_list(value) -> list:
+    return [value] if isinstance(value, str) else list(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One Table Schema field."""
+
+    name: str
+    type: str = "string"
+    constraints: dict = field(default_factory=dict)
+    description: str = ""
+
+    @classmethod
+    def from_schema(cls, spec: dict) -> Field:
+        return cls(spec["name"], spec.get("type", "string"), dict(spec.get("constraints", {})), spec.get("description", ""))
+
+    @property
+    def enum(self) -> list | None:
+        return self.constraints.get("enum")
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+    @property
+    def free_text(self) -> bool:
+        """A string without pattern or enum: checked for whitespace, formula starts and bidirectional controls."""
+        return self.type == "string" and "pattern" not in self.constraints and not self.enum
+
+    # --- pandas -----------------------------------------------------------------------------------
+    def pandas_dtype(self):
+        return pd.CategoricalDtype(self.enum) if self.enum else PANDAS_TYPES[self.type]
+
+    def parse(self, text: pd.Series) -> pd.Series:
+        """Typed values of a text column (one vectorized pass); missing where a given cell does not parse."""
+        if self.enum:
+            known = text.astype(object).where(text.isin(self.enum).fillna(False).astype(bool), None)
+            return pd.Series(pd.Categorical(known, categories=self.enum), index=text.index)
+        if self.type == "date":
+            return parse_dates(text)
+        if self.type in ("integer", "number"):
+            shape = INTEGER_RX if self.type == "integer" else NUMBER_RX
+            numbers = pd.to_numeric(text.where(text.str.fullmatch(shape).fillna(False).astype(bool)), errors="coerce")
+            return numbers.astype(PANDAS_TYPES[self.type])
+        if self.type == "boolean":
+            return text.map({"true": True, "false": False}).astype("boolean")
+        return text.astype("string")
+
+    def type_check_name(self) -> str:
+        return f"is one of {', '.join(map(str, self.enum))}" if self.enum else f"type is {self.type}"
+
+    def bounds(self) -> list[tuple[str, object]]:
+        """(name, value) of the minimum and maximum, typed."""
+        cast = pd.Timestamp if self.type == "date" else (lambda v: v)
+        return [(key, cast(self.constraints[key])) for key in ("minimum", "maximum") if key in self.constraints]
+
+    # --- Arrow, SQLite, R -------------------------------------------------------------------------
+    def arrow_type(self):
+        import pyarrow as pa
+
+        if self.enum:
+            return pa.dictionary(pa.int32(), pa.string())
+        return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}[self.type]
+
+    def sql_column(self) -> str:
+        """Column definition with declared type, NOT NULL and CHECK constraints (enum, pattern shape, ranges)."""
+        quoted = f'"{self.name}"'
+        parts = [quoted, SQL_TYPES[self.type]]
+        if self.required:
+            parts.append("NOT NULL")
+        checks = []
+        if self.enum:
+            checks.append(f"{quoted} IN ({', '.join(sql_literal(v) for v in self.enum)})")
+        for key, op in (("minimum", ">="), ("maximum", "<=")):
+            if key in self.constraints:
+                checks.append(f"{quoted} {op} {sql_literal(self.constraints[key])}")
+        if self.type == "date":
+            checks.append(f"{quoted} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'")
+        if checks:
+            parts.append("CHECK (" + " AND ".join(f"({c})" for c in checks) + ")")
+        return " ".join(parts)
+
+    def r_class(self) -> str:
+        return "factor" if self.enum else R_CLASSES[self.type]
+
+    # --- pandera ----------------------------------------------------------------------------------
+    def pandera_checks(self) -> list:
+        """Checks on the typed column; missing cells are left to ``nullable``."""
+        import pandera.pandas as pa
+
+        checks = []
+        if self.type == "string" and not self.enum:
+            checks.append(pa.Check(lambda s: s == s.str.strip(), name="no leading or trailing whitespace"))
+        if self.free_text:
+            checks.append(pa.Check(lambda s: ~s.str.startswith(FORMULA_START), name="does not start with =, +, - or @ (spreadsheet formula)"))
+            checks.append(pa.Check(lambda s: ~s.str.contains(BIDI_RX, regex=True), name="has no bidirectional control character"))
+        if "pattern" in self.constraints:
+            rx = re.compile(self.constraints["pattern"])
+            checks.append(pa.Check(lambda s, rx=rx: s.str.fullmatch(rx).fillna(False).astype(bool), name=f"matches pattern {rx.pattern}"))
+        if self.enum:
+            checks.append(pa.Check.isin(self.enum, name=self.type_check_name()))
+        for key, bound in self.bounds():
+            op = "ge" if key == "minimum" else "le"
+            checks.append(pa.Check(lambda s, b=bound, op=op: getattr(s, op)(b), name=f"{key} {self.constraints[key]}"))
+        for key, op in (("minLength", "ge"), ("maxLength", "le")):
+            if key in self.constraints:
+                checks.append(pa.Check(lambda s, n=self.constraints[key], op=op: getattr(s.str.len(), op)(n), name=f"{key} {self.constraints[key]}"))
+        return checks
+
+
+def sql_literal(value) -> str:
+    return str(value) if isinstance(value, (int, float)) else "'" + str(value).replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    field: str
+    resource: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A resource of the package with its Table Schema."""
+
+    name: str
+    path: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+    cited: bool = False
+    title: str = ""
+    description: str = ""
+    schema: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_resource(cls, resource: dict, schema: dict) -> Table:
+        fks = []
+        for fk in schema.get("foreignKeys", []):
+            fields, ref = _as_list(fk["fields"]), fk["reference"]
+            refs = _as_list(ref["fields"])
+            if len(fields) != 1 or len(refs) != 1:
+                raise ValueError("composite foreign keys are not supported")
+            fks.append(ForeignKey(fields[0], ref.get("resource") or resource["name"], refs[0]))
+        return cls(
+            name=resource["name"], path=resource["path"],
+            fields=tuple(Field.from_schema(f) for f in schema["fields"]),
+            primary_key=tuple(_as_list(schema.get("primaryKey", []))), foreign_keys=tuple(fks),
+            cited=bool(resource.get("citationRequired")), title=resource.get("title", ""),
+            description=resource.get("description", "") or schema.get("description", ""), schema=schema,
+        )
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def typed(self, text: pd.DataFrame) -> pd.DataFrame:
+        """The text table with every column parsed to its type (cells that do not parse become missing)."""
+        return pd.DataFrame({f.name: f.parse(text[f.name]) for f in self.fields}, index=text.index)
+
+    def unparsed(self, text: pd.DataFrame, typed: pd.DataFrame) -> dict[str, pd.Series]:
+        """Per column, the text of the given cells that did not parse to the column's type."""
+        out = {}
+        for f in self.fields:
+            if f.type == "string" and not f.enum:
+                continue
+            bad = text[f.name].notna() & typed[f.name].isna()
+            if bad.any():
+                out[f.name] = text[f.name][bad]
+        return out
+
+    def create_sql(self) -> str:
+        lines = [f.sql_column() for f in self.fields]
+        lines.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in self.primary_key) + ")")
+        lines += [f'FOREIGN KEY ("{fk.field}") REFERENCES "{fk.resource}" ("{fk.reference}")' for fk in self.foreign_keys]
+        return f'CREATE TABLE "{self.name}" (\n  ' + ",\n  ".join(lines) + "\n)"

@@ -1,0 +1,149 @@
+"""One safe way to open a package or release, from a folder or a zip.
+
+A release from elsewhere is untrusted: every path it names must be relative and stay inside its
+root; symlinks, devices, FIFOs and URLs are refused; entry counts and sizes are limited before
+anything is read. ``load``, ``diff``, ``verify``, ``validate`` and the exports read files only here.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+DESCRIPTOR = "datapackage.json"
+MAX_ENTRIES = 10_000
+MAX_FILE_BYTES = 1 << 30  # one file
+MAX_TOTAL_BYTES = 4 << 30  # all files of a release
+MAX_RATIO = 200  # uncompressed / compressed size of a zip entry over 1 MiB (zip bombs)
+
+
+class UnsafeRelease(Exception):
+    """The package or release cannot be read safely; the message says which file and why."""
+
+
+def unsafe_path(path) -> str | None:
+    """Why ``path`` may not be used inside a package, or None when it is a plain relative path inside it."""
+    if not isinstance(path, str) or not path:
+        return f"path {path!r} is not a relative file path"
+    pure = PurePosixPath(path)
+    if "://" in path or path.startswith(("http:", "https:", "ftp:", "file:")):
+        return f"path {path!r} is a URL; resource paths must be files inside the package"
+    if "\\" in path or pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
+        return f"path {path!r} is absolute; resource paths must be relative to the package"
+    if ".." in pure.parts:
+        return f"path {path!r} points outside the package"
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return f"path {path!r} holds a control character"
+    return None
+
+
+class Source:
+    """Files of a package folder or a release zip, read by relative path only."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.zip: zipfile.ZipFile | None = None
+        self.prefix = ""
+        if not self.path.exists():
+            raise UnsafeRelease(f"{self.path.name}: no such file or folder")
+        if self.path.is_file() and self.path.suffix.lower() == ".zip":
+            self._open_zip()
+        elif not self.path.is_dir():
+            raise UnsafeRelease(f"{self.path.name}: not a package folder or a .zip file")
+
+    def _open_zip(self) -> None:
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError) as err:
+            raise UnsafeRelease(f"{self.path.name}: not a readable zip file ({err})") from None
+        infos = self.zip.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise UnsafeRelease(f"{self.path.name}: {len(infos)} entries, more than the limit of {MAX_ENTRIES}")
+        total = 0
+        for info in infos:
+            why = unsafe_path(info.filename.rstrip("/")) if not info.is_dir() else None
+            if why:
+                raise UnsafeRelease(f"{self.path.name}: entry {why}")
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} is a symbolic link")
+            if info.file_size > MAX_FILE_BYTES:
+                raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} is larger than {MAX_FILE_BYTES} bytes")
+            if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} expands more than {MAX_RATIO} times")
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise UnsafeRelease(f"{self.path.name}: {total} bytes uncompressed, more than the limit of {MAX_TOTAL_BYTES}")
+        files = [i.filename for i in infos if not i.is_dir()]
+        if DESCRIPTOR in files:
+            return
+        # Release 1.0.0 nested everything under one folder: read it only when nothing lies outside that folder.
+        tops = {name.split("/", 1)[0] for name in files}
+        if len(tops) == 1 and all("/" in name for name in files) and f"{next(iter(tops))}/{DESCRIPTOR}" in files:
+            self.prefix = next(iter(tops)) + "/"
+            return
+        raise UnsafeRelease(f"{self.path.name}: no {DESCRIPTOR} at the root of the zip")
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def files(self) -> list[str]:
+        """Every file in the package or release, as relative paths (folders: symlinks and special files too, to be refused)."""
+        if self.zip:
+            return sorted(i.filename[len(self.prefix):] for i in self.zip.infolist() if not i.is_dir())
+        out = []
+        for top, dirs, names in os.walk(self.path):
+            rel = Path(top).relative_to(self.path)
+            out += [str(PurePosixPath(*rel.parts, n)) for n in names]
+            out += [str(PurePosixPath(*rel.parts, d)) for d in dirs if (Path(top) / d).is_symlink()]
+        return sorted(out)
+
+    def exists(self, rel: str) -> bool:
+        if unsafe_path(rel):
+            return False
+        if self.zip:
+            return self.prefix + rel in self.zip.NameToInfo
+        return os.path.lexists(self.path / rel)
+
+    def _file(self, rel: str) -> Path:
+        """The regular file ``rel`` inside the folder, with no symlink on the way."""
+        why = unsafe_path(rel)
+        if why:
+            raise UnsafeRelease(why)
+        target = self.path
+        for part in PurePosixPath(rel).parts:
+            target = target / part
+            try:
+                mode = os.lstat(target).st_mode
+            except FileNotFoundError:
+                raise FileNotFoundError(f"{rel}: no such file") from None
+            if stat.S_ISLNK(mode):
+                raise UnsafeRelease(f"{rel}: is or passes through a symbolic link")
+        if not stat.S_ISREG(mode):
+            raise UnsafeRelease(f"{rel}: not a regular file")
+        if os.lstat(target).st_size > MAX_FILE_BYTES:
+            raise UnsafeRelease(f"{rel}: larger than {MAX_FILE_BYTES} bytes")
+        return target
+
+    def local_path(self, rel: str) -> Path | None:
+        """The checked path of ``rel`` in a folder (for readers that take a path), None in a zip."""
+        return None if self.zip else self._file(rel)
+
+    def read(self, rel: str) -> bytes:
+        if self.zip:
+            why = unsafe_path(rel)
+            if why:
+                raise UnsafeRelease(why)
+            try:
+                return self.zip.read(self.prefix + rel)
+            except KeyError:
+                raise FileNotFoundError(f"{rel}: no such file") from None
+        return self._file(rel).read_bytes()
+
+    def text(self, rel: str) -> str:
+        try:
+            return self.read(rel).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise UnsafeRelease(f"{rel}: not UTF-8 text ({err.reason} at byte {err.start})") from None
