@@ -1,7 +1,8 @@
-"""Synthetic DDSC packages of any size, using the real schemas: every constraint and key is honoured.
+"""Synthetic DDSC packages of any size, derived from the real descriptor and schemas: every table, every
+constraint and every key is honoured, so a table or column added to the schemas is generated too.
 
 ``python bench/generate.py --rows 100000 --out bench/out/100000`` writes a package with that many
-event rows (and as many record citations); ``--defects`` injects a handful of located defects.
+event rows (and as many event countries and record citations); ``--defects`` injects located defects.
 """
 
 import argparse
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+LARGE = {"events", "event_countries", "record_citations"}  # tables that grow with --rows
 DEFECTS = {  # (table, column, value) written into row 1000 + index of the events table
     "date": ("events", "date", "2016-02-30"),
     "enum": ("events", "event_type", "party"),
@@ -23,39 +25,100 @@ DEFECTS = {  # (table, column, value) written into row 1000 + index of the event
 }
 
 
-def _ids(prefix: str, n: int) -> pd.Series:
+def _model():
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from ddsc.package import read_model
+    from ddsc.source import Source
+
+    return read_model(Source(ROOT))[1]
+
+
+def _order(model: dict) -> list[str]:
+    """Tables after the tables their foreign keys reference."""
+    done, order = set(), []
+    while len(order) < len(model):
+        for name, table in model.items():
+            if name not in done and all(fk.resource in done or fk.resource == name for fk in table.foreign_keys):
+                done.add(name)
+                order.append(name)
+    return order
+
+
+def _key(table, n: int, dates: pd.Series | None) -> pd.Series:
+    prefix = table.name[:3]
+    if table.primary_key[0] == "event_id":
+        return "ev_" + dates.str.replace("-", "", regex=False) + "_" + pd.Series(np.arange(n)).astype(str)
     return pd.Series([f"{prefix}_{i}" for i in range(n)])
 
 
-def _frame(columns: dict, fields: list[str]) -> pd.DataFrame:
-    n = max(len(v) for v in columns.values() if isinstance(v, pd.Series))
-    return pd.DataFrame({f: columns.get(f, pd.Series([""] * n)) for f in fields})
+def _column(field, n: int, rng, keys: dict, table, frame: dict) -> pd.Series:
+    """Valid values for one field (empty where the field is optional and has no simple valid value)."""
+    fk = next((f for f in table.foreign_keys if f.field == field.name), None)
+    if fk is not None:
+        if fk.resource == table.name:  # a self-reference: each row's parent comes before it
+            ids = frame[table.primary_key[0]]
+            return pd.Series([""] + [ids[(i - 1) // 2] for i in range(1, n)])
+        pool = keys[fk.resource]
+        return pool.iloc[rng.integers(0, len(pool), n)].reset_index(drop=True)
+    if field.enum:
+        return pd.Series([field.enum[0]] * n)
+    if field.type == "date":
+        return frame.get("_dates", pd.Series(["2000-01-01"] * n))
+    if field.type == "integer":
+        return pd.Series([str(field.constraints.get("minimum", 2000))] * n)
+    if field.type == "number":
+        return pd.Series(["1"] * n)
+    if field.constraints.get("pattern") and field.required:
+        example = next(f.get("example", "") for f in table.schema["fields"] if f["name"] == field.name)
+        return pd.Series([str(example)] * n)
+    if field.constraints.get("pattern") or not field.required:
+        return pd.Series([""] * n)
+    return pd.Series([f"Text {i}" for i in range(n)])
 
 
-def tables(rows: int, seed: int = 0) -> dict[str, dict]:
+def tables(rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
+    model = _model()
     small = max(10, rows // 1000)
-    agency, statute, program, citation = _ids("us_a", small), _ids("us_s", small), _ids("us_p", small), _ids("c", 50)
-    parents = lambda ids: pd.Series([""] + [ids[(i - 1) // 2] for i in range(1, len(ids))])
     days = pd.to_datetime("1950-01-01") + pd.to_timedelta(rng.integers(0, 25000, rows), unit="D")
-    dates = pd.Series(days.strftime("%Y-%m-%d"))
-    event = "ev_" + dates.str.replace("-", "", regex=False) + "_" + pd.Series(np.arange(rows)).astype(str)
-    pick = lambda ids, n: ids.iloc[rng.integers(0, len(ids), n)].reset_index(drop=True)
-    countries = pd.read_csv(ROOT / "tables" / "countries.csv", dtype=str, keep_default_na=False)
-    cited = pd.concat([agency, statute, program, event], ignore_index=True)
-    names = ["agencies"] * small + ["statutes"] * small + ["programs"] * small + ["events"] * rows
-    return {
-        "countries": countries,
-        "citations": dict(citation_id=citation, citation_type=pd.Series(["report"] * 50), title="Report " + citation, language=pd.Series(["en"] * 50)),
-        "agencies": dict(agency_id=agency, name_en="Agency " + agency, agency_type=pd.Series(["office"] * small), country_id=pd.Series(["USA"] * small), parent_agency_id=parents(agency)),
-        "statutes": dict(statute_id=statute, title_en="Act " + statute, instrument_type=pd.Series(["act"] * small), country_id=pd.Series(["USA"] * small), enacted_date=pd.Series(["2000-01-01"] * small), enacted_date_precision=pd.Series(["day"] * small), public_law=pd.Series(["114-92"] * small)),
-        "programs": dict(program_id=program, name_en="Program " + program, category=pd.Series(["portfolio"] * small), provider_country_id=pd.Series(["USA"] * small), lead_agency_id=agency, parent_program_id=parents(program), start_date=pd.Series(["2001-01-01"] * small), start_date_precision=pd.Series(["year"] * small)),
-        "events": dict(event_id=event, date=dates, date_precision=pd.Series(["day"] * rows), title_en="Event " + event, event_type=pd.Series(rng.choice(["summit", "enactment", "pledge"], rows)), statute_id=pick(statute, rows), program_id=pick(program, rows), agency_id=pick(agency, rows)),
-        "program_statutes": dict(program_id=program, statute_id=statute, relation=pd.Series(["authorized_by"] * small)),
-        "program_countries": dict(program_id=program, country_id=pd.Series(["JPN"] * small), role=pd.Series(["recipient"] * small)),
-        "event_countries": dict(event_id=event, country_id=pd.Series(rng.choice(["USA", "JPN", "NAM"], rows)), role=pd.Series(["party"] * rows)),
-        "record_citations": dict(table_name=pd.Series(names), record_id=cited, citation_id=pick(citation, len(cited)), locator=pd.Series(["sec. 1"] * len(cited))),
-    }
+    event_dates = pd.Series(days.strftime("%Y-%m-%d"))
+    keys, out = {}, {}
+    out["countries"] = pd.read_csv(ROOT / "tables" / "countries.csv", dtype=str, keep_default_na=False)
+    keys["countries"] = out["countries"]["country_id"]
+    for name in _order(model):
+        if name == "countries":
+            continue
+        table = model[name]
+        if name == "record_citations":
+            continue
+        n = rows if name in LARGE else small
+        frame = {"_dates": event_dates if name == "events" else pd.Series(["2000-01-01"] * n)}
+        if len(table.primary_key) == 1:
+            frame[table.primary_key[0]] = _key(table, n, frame["_dates"])
+        for field in table.fields:
+            if field.name not in frame:
+                frame[field.name] = _column(field, n, rng, keys, table, frame)
+        for field in table.fields:  # a precision is given exactly where its date is
+            if field.name.endswith("_precision"):
+                base = frame["date" if field.name == "date_precision" else field.name.removesuffix("_precision")]
+                frame[field.name] = base.where(base == "", "day")
+        data = pd.DataFrame({f.name: frame[f.name] for f in table.fields})
+        if len(table.primary_key) > 1:
+            data = data.drop_duplicates(list(table.primary_key)).reset_index(drop=True)
+        out[name] = data
+        if len(table.primary_key) == 1:
+            keys[name] = data[table.primary_key[0]]
+    cited = [name for name, t in model.items() if t.cited]
+    names = pd.Series([n for n in cited for _ in range(len(out[n]))])
+    ids = pd.concat([out[n][model[n].primary_key[0]] for n in cited], ignore_index=True)
+    citation = keys["citations"]
+    out["record_citations"] = pd.DataFrame({f.name: pd.Series([""] * len(ids)) for f in model["record_citations"].fields})
+    out["record_citations"]["table_name"], out["record_citations"]["record_id"] = names, ids
+    out["record_citations"]["citation_id"] = citation.iloc[rng.integers(0, len(citation), len(ids))].reset_index(drop=True)
+    out["record_citations"]["locator"] = "sec. 1"
+    return out
 
 
 def write(rows: int, out: Path, defects: bool = False) -> Path:
@@ -64,9 +127,7 @@ def write(rows: int, out: Path, defects: bool = False) -> Path:
     shutil.copytree(ROOT / "schemas", out / "schemas")
     for name in ("datapackage.json", "CITATION.cff", "CHANGES.md"):
         shutil.copyfile(ROOT / name, out / name)
-    for name, columns in tables(rows).items():
-        schema = json.loads((ROOT / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
-        frame = columns if isinstance(columns, pd.DataFrame) else _frame(columns, [f["name"] for f in schema["fields"]])
+    for name, frame in tables(rows).items():
         if defects and name == "events":
             for index, (table, column, value) in enumerate(DEFECTS.values()):
                 frame.at[1000 + index, column] = frame.at[0, column] if value is None else value

@@ -22,14 +22,16 @@ def _keyed(frame: pd.DataFrame, key: list[str]) -> dict:
 
 
 def table_diff(old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> dict:
-    """Added and removed keys, and changed keys with their changed columns."""
-    before, after = _keyed(old, key), _keyed(new, key)
+    """Added and removed columns and keys, and changed keys with their changed columns (among the columns both have)."""
+    common = [c for c in new.columns if c in old.columns]
+    before, after = _keyed(old[common], key), _keyed(new[common], key)
     changed = {}
     for k in sorted(before.keys() & after.keys()):
-        columns = [c for c in after[k] if before[k].get(c) != after[k][c]] + [c for c in before[k] if c not in after[k]]
+        columns = [c for c in common if before[k][c] != after[k][c]]
         if columns:
             changed[k] = columns
-    return {"added": sorted(after.keys() - before.keys()), "removed": sorted(before.keys() - after.keys()), "changed": changed}
+    return {"columns_added": [c for c in new.columns if c not in old.columns], "columns_removed": [c for c in old.columns if c not in new.columns],
+            "added": sorted(after.keys() - before.keys()), "removed": sorted(before.keys() - after.keys()), "changed": changed}
 
 
 def diff(old_path, new_path, verify: bool = True) -> dict:
@@ -38,8 +40,8 @@ def diff(old_path, new_path, verify: bool = True) -> dict:
     result = {}
     for name in list(new) + [n for n in old if n not in new]:
         key = (new.get(name) or old[name])[1]
-        before = old[name][0] if name in old else pd.DataFrame(columns=key)
-        after = new[name][0] if name in new else pd.DataFrame(columns=key)
+        before = old[name][0] if name in old else pd.DataFrame(columns=(new.get(name) or old[name])[0].columns)
+        after = new[name][0] if name in new else pd.DataFrame(columns=before.columns)
         result[name] = table_diff(before, after, key)
     return result
 
@@ -54,6 +56,7 @@ def render(result: dict) -> str:
     lines = []
     for name, d in result.items():
         lines.append(f"{name}: {len(d['added'])} added, {len(d['removed'])} removed, {len(d['changed'])} changed")
+        lines += [f"  column added: {c}" for c in d["columns_added"]] + [f"  column removed: {c}" for c in d["columns_removed"]]
         lines += [f"  + {_key(k)}" for k in d["added"]]
         lines += [f"  - {_key(k)}" for k in d["removed"]]
         lines += [f"  ~ {_key(k)}: {', '.join(cols)}" for k, cols in d["changed"].items()]

@@ -10,7 +10,7 @@ import pandas as pd
 from ddsc.model import Table
 from ddsc.problems import Problem, line_of
 
-DATE_PAIRS = (("start_date", "end_date"), ("established_date", "dissolved_date"))
+DATE_PAIRS = (("start_date", "end_date"), ("established_date", "dissolved_date"), ("signed_date", "in_force_date"), ("signed_date", "end_date"), ("enacted_date", "end_date"))
 
 
 def _rows(mask: pd.Series) -> list[int]:
@@ -33,9 +33,27 @@ def date_problems(tables: dict, model: dict[str, Table], today: date | None = No
             problems += _precision_problems(name, frame, field)
         for start, end in DATE_PAIRS:
             if start in dates and end in dates:
-                early = frame[end] < frame[start]
+                early = (frame[end] < frame[start]) & ~_same_period(frame, start, end)
                 problems += [Problem(name, line_of(i), end, f"{_day(frame.at[i, end])} is before {start} {_day(frame.at[i, start])}", "date-order") for i in _rows(early)]
     return problems
+
+
+def _precision(frame: pd.DataFrame, field: str) -> pd.Series:
+    column = "date_precision" if field == "date" else f"{field}_precision"
+    if column in frame.columns:
+        return frame[column].astype("string").fillna("day")
+    return pd.Series("day", index=frame.index, dtype="string")
+
+
+def _same_period(frame: pd.DataFrame, start: str, end: str) -> pd.Series:
+    """Whether two dates fall in the same month or year, at the coarser of their precisions: a month- or
+    year-precision date is stored as the period's first day, so it is not 'before' a day inside that period."""
+    coarse = pd.concat([_precision(frame, start), _precision(frame, end)], axis=1)
+    year = (coarse == "year").any(axis=1)
+    month = (coarse == "month").any(axis=1) & ~year
+    a, b = frame[start], frame[end]
+    same_year = a.dt.year == b.dt.year
+    return (year & same_year) | (month & same_year & (a.dt.month == b.dt.month))
 
 
 def _precision_problems(name: str, frame: pd.DataFrame, field: str) -> list[Problem]:

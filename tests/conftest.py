@@ -1,6 +1,7 @@
 """Shared helpers: a scratch copy of the real package that a test can break."""
 
 import csv
+import json
 import io
 import shutil
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 from ddsc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
+VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+RELEASE = f"ddsc-{VERSION}"
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGES.md", "README.md", "schemas", "tables", "reference")
 
 

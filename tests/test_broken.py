@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run
+from tests.conftest import RELEASE, VERSION, ROOT, run
 from tests.fixtures.make_fixtures import HERE, assemble, make_broken
 
 CASES = sorted(p.name for p in (HERE / "broken").iterdir())
@@ -43,11 +43,11 @@ def test_corpus_matches_its_generator(tmp_path):
 def test_validate_collects_every_failure_not_only_the_first(tmp_path, capsys):
     root = assemble(HERE / "broken" / "impossible_date", tmp_path / "pkg")
     cff = root / "CITATION.cff"
-    cff.write_text(cff.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "2.0.0"'), encoding="utf-8")
+    cff.write_text(cff.read_text(encoding="utf-8").replace(f'version: "{VERSION}"', 'version: "9.0.0"'), encoding="utf-8")
     code, err = run(["validate", "--root", str(root)], capsys)
     assert code == 1
     assert "events:4:date: value '2016-02-30' fails check: type is date" in err
-    assert "CITATION.cff:1:version: version '2.0.0' differs from datapackage.json '1.0.0'" in err
+    assert f"CITATION.cff:1:version: version '9.0.0' differs from datapackage.json '{VERSION}'" in err
 
 
 def test_build_script_exits_non_zero_on_broken_input(tmp_path):

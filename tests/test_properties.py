@@ -27,7 +27,7 @@ def events(draw):
         rows.append(dict(
             event_id=f"ev_{day:%Y%m%d}_gen{index}", date=day.isoformat(), date_precision=precision,
             title_en=draw(TEXT), event_type=draw(st.sampled_from(["summit", "enactment", "pledge"])),
-            statute_id=draw(st.sampled_from(["", "us_aeca", "us_fmsa_1968"])), description_en=draw(st.one_of(st.just(""), TEXT)),
+            statute_id=draw(st.sampled_from(["", "us_aeca", "us_isaeca_1976"])), description_en=draw(st.one_of(st.just(""), TEXT)),
         ))
     return rows
 

@@ -13,7 +13,7 @@ import pytest
 import ddsc
 from ddsc.codebook import codebook
 from ddsc.validate import check
-from tests.conftest import ROOT, append_rows, run_out
+from tests.conftest import RELEASE, VERSION, ROOT, append_rows, run_out
 from tests.fixtures.make_fixtures import HERE, assemble
 
 
@@ -23,7 +23,7 @@ def release(tmp_path_factory):
     from ddsc.cli import main
 
     assert main(["--root", str(ROOT), "--out", str(out)]) == 0
-    return out / "ddsc-1.0.0"
+    return out / RELEASE
 
 
 @pytest.mark.parametrize("where", ["folder", "zip", "package"])
@@ -80,8 +80,8 @@ def test_codebook_lists_every_column_with_levels(release):
 def test_cite_prints_apa_and_bibtex_of_the_current_version(capsys):
     code, out = run_out(["cite", "--root", str(ROOT)], capsys)
     assert code == 0
-    assert "(Version 1.0.0) [Data set]." in out
-    assert "@misc{ddsc_1_0_0," in out and "version = {1.0.0}" in out
+    assert f"(Version {VERSION}) [Data set]." in out
+    assert "@misc{ddsc_" + VERSION.replace(".", "_") + "," in out and "version = {" + VERSION + "}" in out
 
 
 def test_diff_reports_added_removed_and_changed_rows(tmp_path, capsys):
