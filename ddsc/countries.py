@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pycountry
 
-FIELDS = ["country_id", "name_en", "name_ja", "iso2", "iso3", "iso_numeric", "cow_code", "start_date", "end_date", "notes"]
+FIELDS = ["country_id", "name_en", "name_ja", "iso2", "iso3", "iso_numeric", "cow_code", "gw_code", "start_date", "end_date", "notes"]
 ISO_NOTE = "Japanese name from the iso-codes translation shipped with pycountry."
 
 
@@ -30,15 +30,19 @@ def iso_row(country, cow: dict, ja: gettext.NullTranslations) -> dict:
     return {
         "country_id": country.alpha_3, "name_en": country.name, "name_ja": ja.gettext(country.name),
         "iso2": country.alpha_2, "iso3": country.alpha_3, "iso_numeric": country.numeric,
-        "cow_code": codes[0] if codes else "", "start_date": "", "end_date": "", "notes": "",
+        "cow_code": codes[0] if codes else "", "gw_code": "", "start_date": "", "end_date": "", "notes": "",
     }
 
 
-def build_rows(cow_rows: list[dict], curation: list[dict]) -> list[dict]:
-    """Every ISO 3166-1 entry, then curated values (text names, hand-matched COW codes, former states) on top."""
+def build_rows(cow_rows: list[dict], curation: list[dict], gw_rows: list[dict] = ()) -> list[dict]:
+    """Every ISO 3166-1 entry with its Gleditsch-Ward number (countrycode list, by ISO alpha-3), then curated
+    values (text names, hand-matched COW codes, former states) on top."""
     ja = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ja"])
     cow = cow_by_name(cow_rows)
     rows = {c.alpha_3: iso_row(c, cow, ja) for c in pycountry.countries}
+    for gw in gw_rows:
+        if gw["iso3c"] in rows:
+            rows[gw["iso3c"]]["gw_code"] = gw["gwn"]
     for cur in curation:
         row = rows.setdefault(cur["country_id"], {f: "" for f in FIELDS} | {"country_id": cur["country_id"]})
         text_name = bool(cur["name_ja"])
@@ -64,4 +68,5 @@ def read_csv(path: Path) -> list[dict]:
 
 
 def countries_csv(root: Path) -> str:
-    return render(build_rows(read_csv(root / "reference" / "cow_states2016.csv"), read_csv(root / "reference" / "country_curation.csv")))
+    ref = root / "reference"
+    return render(build_rows(read_csv(ref / "cow_states2016.csv"), read_csv(ref / "country_curation.csv"), read_csv(ref / "countrycode_gw.csv")))
