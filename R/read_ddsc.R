@@ -1,22 +1,65 @@
-# Read a DDSC package, release folder or release zip into a named list of tibbles,
-# typed from the Table Schemas. Needs only readr and jsonlite.
+# Read a DDSC release (folder or zip) into a named list of tibbles, typed from the Table Schemas.
+# Needs only readr and jsonlite.
 #
-#   source("R/read_ddsc.R")
-#   ddsc <- read_ddsc("dist/ddsc-1.0.0.zip")
+#   source("R/read_ddsc.R")          # shipped in every release
+#   ddsc <- read_ddsc("ddsc-1.1.0.zip")
 #   ddsc$programs
+#
+# A release from elsewhere is untrusted: every path it names must be relative and stay inside it,
+# zip entries are checked before anything is extracted, and sizes are limited.
+
+ddsc_max_entries <- 10000
+ddsc_max_bytes <- 4 * 1024^3
+
+ddsc_unsafe_path <- function(path) {
+  if (!is.character(path) || length(path) != 1 || is.na(path) || !nzchar(path)) return("is not a relative file path")
+  if (grepl("://", path, fixed = TRUE)) return("is a URL")
+  if (grepl("\\\\", path) || startsWith(path, "/") || grepl("^[A-Za-z]:", path)) return("is absolute")
+  if (any(strsplit(path, "/", fixed = TRUE)[[1]] == "..")) return("points outside the release")
+  if (grepl("[[:cntrl:]]", path)) return("holds a control character")
+  NULL
+}
+
+ddsc_stop <- function(...) stop(paste0(...), call. = FALSE)
+
+ddsc_unzip <- function(path) {
+  entries <- utils::unzip(path, list = TRUE)
+  if (nrow(entries) > ddsc_max_entries) ddsc_stop(basename(path), ": more than ", ddsc_max_entries, " entries")
+  if (sum(as.numeric(entries$Length)) > ddsc_max_bytes) ddsc_stop(basename(path), ": too large once extracted")
+  for (name in entries$Name) {
+    why <- ddsc_unsafe_path(sub("/$", "", name))
+    if (!is.null(why)) ddsc_stop(basename(path), ": entry ", name, " ", why)
+  }
+  dir <- tempfile("ddsc")
+  dir.create(dir)
+  utils::unzip(path, exdir = dir, junkpaths = FALSE)
+  if (file.exists(file.path(dir, "datapackage.json"))) return(dir)
+  tops <- list.files(dir)
+  if (length(tops) == 1 && file.exists(file.path(dir, tops, "datapackage.json"))) return(file.path(dir, tops))  # releases 1.0.0
+  ddsc_stop(basename(path), ": no datapackage.json at the root of the zip")
+}
+
+ddsc_file <- function(root, rel, what) {
+  why <- ddsc_unsafe_path(rel)
+  if (!is.null(why)) ddsc_stop(what, " path '", rel, "' ", why)
+  target <- file.path(root, rel)
+  parts <- strsplit(rel, "/", fixed = TRUE)[[1]]
+  for (i in seq_along(parts)) {
+    step <- do.call(file.path, as.list(c(root, parts[seq_len(i)])))
+    if (nzchar(Sys.readlink(step))) ddsc_stop(what, " path '", rel, "' is or passes through a symbolic link")
+  }
+  if (!file.exists(target) || dir.exists(target)) ddsc_stop(what, " file '", rel, "' does not exist")
+  target
+}
 
 read_ddsc <- function(path = ".") {
-  if (grepl("\\.zip$", path)) {
-    dir <- tempfile("ddsc")
-    utils::unzip(path, exdir = dir)
-    path <- dirname(list.files(dir, pattern = "^datapackage\\.json$", recursive = TRUE, full.names = TRUE)[1])
-  }
-  descriptor <- jsonlite::fromJSON(file.path(path, "datapackage.json"), simplifyVector = FALSE)
+  if (grepl("\\.zip$", path, ignore.case = TRUE)) path <- ddsc_unzip(path)
+  descriptor <- jsonlite::fromJSON(ddsc_file(path, "datapackage.json", "descriptor"), simplifyVector = FALSE)
   tables <- list()
   for (resource in descriptor$resources) {
-    schema <- jsonlite::fromJSON(file.path(path, resource$schema), simplifyVector = FALSE)
+    schema <- jsonlite::fromJSON(ddsc_file(path, resource$schema, "schema"), simplifyVector = FALSE)
     tables[[resource$name]] <- readr::read_csv(
-      file.path(path, resource$path),
+      ddsc_file(path, resource$path, "table"),
       col_types = ddsc_col_types(schema),
       na = "",
       progress = FALSE
@@ -29,7 +72,7 @@ ddsc_col_types <- function(schema) {
   types <- lapply(schema$fields, function(field) {
     levels <- field$constraints$enum
     if (!is.null(levels)) return(readr::col_factor(levels = unlist(levels)))
-    switch(field$type,
+    switch(if (is.null(field$type)) "string" else field$type,
       integer = readr::col_integer(),
       number = readr::col_double(),
       boolean = readr::col_logical(),

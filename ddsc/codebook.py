@@ -32,3 +32,91 @@ def codebook(desc: dict, model: dict[str, Table], rows: dict) -> str:
             out.append(f"| `{f.name}` | {f.type} | {_cell(_constraints(f, table))} | {levels} | {_cell(f.description)} | `{_cell(spec.get('example', ''))}` |")
         out.append("")
     return "\n".join(out)
+
+
+def release_readme(desc: dict, model: dict[str, Table], rows: dict) -> str:
+    """README.md of a release: what each file is, how to open it with each client (paths inside the release),
+    how to cite this version, the licence and how to check the files."""
+    version = desc["version"]
+    licence = (desc.get("licenses") or [{}])[0]
+    tables = "\n".join(f"- `tables/{name}.csv` ({rows.get(name, 0)} rows): {t.description or t.title}" for name, t in model.items())
+    return f"""# {desc['title']} {version}
+
+{desc.get('description', '')}
+
+Every command below is run from this folder (the unpacked release).
+
+## Files
+
+{tables}
+- `datapackage.json` and `schemas/`: the Frictionless Data Package descriptor and one Table Schema per
+  table (types, constraints, keys, descriptions). `docs/codebook.md` describes every column.
+- `ddsc.sqlite`: every table with declared types, CHECK constraints, primary and foreign keys, and the
+  tables `_tables` and `_columns` documenting them; `metadata.json` is its datasette metadata.
+- `parquet/<table>.parquet`: typed tables with column descriptions; `stata/<table>.dta`: Stata 118 files
+  with variable labels.
+- `R/read_ddsc.R`: a reader for R (readr and jsonlite only).
+- `SHA256SUMS`: the checksum of every file; `CHANGES.md`, `CITATION.cff`, `LICENSE`.
+
+An empty cell is missing; the text `NA` is a value (Namibia's `iso2`). Dates are ISO 8601; a month- or
+year-precision date is stored as its first day, with its precision in the `*_precision` column.
+
+## Check the files
+
+```sh
+sha256sum -c SHA256SUMS
+```
+
+## Open it
+
+pandas:
+
+```python
+import pandas as pd
+programs = pd.read_csv("tables/programs.csv", dtype=str, keep_default_na=False, na_values=[""])
+print(programs.groupby("category").size())
+```
+
+R:
+
+```r
+source("R/read_ddsc.R")
+ddsc <- read_ddsc(".")
+print(table(ddsc$programs$category))
+```
+
+Stata:
+
+```stata
+use "stata/programs.dta", clear
+```
+
+SQLite and datasette:
+
+```sh
+sqlite3 ddsc.sqlite "SELECT p.name_en, s.title_en FROM program_statutes ps JOIN programs p USING (program_id) JOIN statutes s USING (statute_id) LIMIT 5;"
+datasette ddsc.sqlite -m metadata.json
+```
+
+DuckDB:
+
+```sql
+SELECT category, count(*) AS n FROM 'parquet/programs.parquet' GROUP BY category ORDER BY n DESC;
+```
+
+Frictionless:
+
+```sh
+frictionless validate datapackage.json
+```
+
+## Cite
+
+DDSC maintainers ({str(desc.get('created', ''))[:4] or ''}). *{desc['title']}* (Version {version}) [Data set]. Cite the version you used;
+`CITATION.cff` holds the full citation. Cite the Correlates of War and Gleditsch-Ward lists when you use
+`cow_code` or `gw_code` (see `datapackage.json`, `sources`).
+
+## Licence
+
+Data: {licence.get('title', licence.get('name', ''))} ({licence.get('path', '')}).
+"""

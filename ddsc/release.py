@@ -58,6 +58,10 @@ def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
     for rel in paths:
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(source.read(rel) if source.exists(rel) else (root / rel).read_bytes())
+    from ddsc.codebook import release_readme
+
+    (folder / "README.md").write_text(release_readme(report.descriptor, report.model, {n: len(f) for n, f in report.tables.items()}), encoding="utf-8")
+    paths.append("README.md")
     for write in export.EXPORTS:
         log(f"writing {write.__name__.removeprefix('write_')}")
         paths += write(report, folder)

@@ -1,8 +1,10 @@
 """Shared helpers: a scratch copy of the real package that a test can break."""
 
 import csv
-import json
 import io
+import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from ddsc.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 RELEASE = f"ddsc-{VERSION}"
+VENV_BIN = Path(__file__).resolve().parents[1] / ".venv" / "bin"
+REQUIRE_CLIENTS = os.environ.get("DDSC_REQUIRE_CLIENTS") == "1"  # set by .ci/run: a missing client fails instead of skipping
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGES.md", "README.md", "schemas", "tables", "reference")
 
 
@@ -58,3 +62,29 @@ def run_out(args: list[str], capsys) -> tuple[int, str]:
     """Run the CLI in-process; returns the exit code and what it printed to stdout."""
     code = main(args)
     return code, capsys.readouterr().out
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory) -> Path:
+    """The release folder built once per test session from the repository's package (its zip lies beside it)."""
+    out = tmp_path_factory.mktemp("dist")
+    assert main(["--root", str(ROOT), "--out", str(out)]) == 0
+    return out / RELEASE
+
+
+def need(program: str) -> str:
+    """The path of a client program; the test skips without it, or fails under DDSC_REQUIRE_CLIENTS=1."""
+    path = shutil.which(program) or (str(VENV_BIN / program) if (VENV_BIN / program).exists() else None)
+    if path is None:
+        (pytest.fail if REQUIRE_CLIENTS else pytest.skip)(f"{program} is not installed")
+    return path
+
+
+def client_env() -> dict:
+    """The environment the README's commands assume: this repository's virtual environment first on PATH."""
+    return {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def code_blocks(path: Path) -> list[tuple[str, str]]:
+    """The fenced code blocks of a Markdown file as (language, text)."""
+    return re.findall(r"^```(\w+)\n(.*?)^```", path.read_text(encoding="utf-8"), re.M | re.S)

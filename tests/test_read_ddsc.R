@@ -1,15 +1,20 @@
-# Rscript tests/test_read_ddsc.R RELEASE: checks the column classes read_ddsc() gives a built release.
+# Rscript test_read_ddsc.R PATH...: checks the tables read_ddsc() gives for a release folder or zip.
+# Run from inside an unpacked release, so that the reader tested is the one the release ships.
 args <- commandArgs(trailingOnly = TRUE)
 source(file.path("R", "read_ddsc.R"))
 check <- function(ok, what) if (!isTRUE(ok)) stop("failed: ", what, call. = FALSE)
+expected <- length(jsonlite::fromJSON("datapackage.json", simplifyVector = FALSE)$resources)
 
 for (path in args) {
   ddsc <- read_ddsc(path)
-  check(length(ddsc) == 10, "ten tables")
+  check(length(ddsc) == expected, "every table of the descriptor")
   check(inherits(ddsc$events$date, "Date"), "events$date is Date")
   check(is.integer(ddsc$countries$cow_code), "countries$cow_code is integer")
+  check(is.integer(ddsc$projects$fiscal_year), "projects$fiscal_year is integer")
+  check(is.double(ddsc$projects$amount), "projects$amount is double")
   check(is.factor(ddsc$programs$category), "programs$category is factor")
   check("portfolio" %in% levels(ddsc$programs$category), "category levels come from the schema")
+  check(is.character(ddsc$programs$name_en), "programs$name_en is character")
   check(identical(ddsc$countries$iso2[ddsc$countries$country_id == "NAM"], "NA"), "Namibia's iso2 stays the text NA")
   check(!any(is.na(ddsc$events$date)), "every event date parsed")
   cat(path, ": R column classes ok\n", sep = "")

@@ -17,15 +17,6 @@ from tests.conftest import RELEASE, VERSION, ROOT, append_rows, run_out
 from tests.fixtures.make_fixtures import HERE, assemble
 
 
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    out = tmp_path_factory.mktemp("dist")
-    from ddsc.cli import main
-
-    assert main(["--root", str(ROOT), "--out", str(out)]) == 0
-    return out / RELEASE
-
-
 @pytest.mark.parametrize("where", ["folder", "zip", "package"])
 def test_load_types_dates_integers_enums_and_keeps_na_text(release, where):
     path = {"folder": release, "zip": release.parent / f"{release.name}.zip", "package": ROOT}[where]
@@ -99,16 +90,6 @@ def test_diff_reports_added_removed_and_changed_rows(tmp_path, capsys):
     assert "programs: 0 added, 1 removed, 1 changed" in out
     assert "  - us_dsca_defense_trade" in out and "  ~ us_fmf: name_en" in out
     assert "countries: 0 added, 0 removed, 0 changed" in out
-
-
-def test_r_reader_gives_typed_columns(release):
-    if shutil.which("Rscript") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Rscript is required in CI")
-        pytest.skip("R is not installed here")
-    result = subprocess.run(["Rscript", "tests/test_read_ddsc.R", str(release), str(release.parent / f"{release.name}.zip")], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.count("R column classes ok") == 2
 
 
 def test_descriptor_stays_readable_by_r_frictionless():

@@ -1,0 +1,240 @@
+"""The release opened with the real clients researchers use: frictionless, datasette (and a headless
+Chromium on its pages), R, Stata files read back, sqlite3, DuckDB and the legacy ``datapackage``
+library; and every command of both READMEs run as written."""
+
+import io
+import json
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import RELEASE, ROOT, client_env, code_blocks, need
+
+pytestmark = pytest.mark.clients
+
+
+def _run(args, cwd, timeout=300, **kw):
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=client_env(), **kw)
+
+
+@pytest.fixture(scope="module")
+def unpacked(release, tmp_path_factory) -> Path:
+    """The release zip unpacked, as a researcher who downloaded it has it."""
+    folder = tmp_path_factory.mktemp("unpacked") / RELEASE
+    with zipfile.ZipFile(release.parent / f"{RELEASE}.zip") as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def _resources() -> list[str]:
+    return [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
+
+
+def test_frictionless_validates_every_table_in_the_zip_and_reports_a_planted_defect(release, tmp_path):
+    frictionless = need("frictionless")
+    result = _run([frictionless, "validate", f"{RELEASE}.zip"], cwd=release.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in _resources():
+        assert f"tables/{name}.csv" in result.stdout
+    assert result.stdout.count("VALID") >= len(_resources())
+    with zipfile.ZipFile(release.parent / f"{RELEASE}.zip") as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    members["tables/countries.csv"] = members["tables/countries.csv"].replace(b",740,740,", b",7x0,740,", 1)
+    bad = tmp_path / f"{RELEASE}.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    result = _run([frictionless, "validate", bad.name], cwd=tmp_path)
+    assert result.returncode != 0
+    assert "countries" in result.stdout and "type-error" in result.stdout
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8", "replace")
+
+
+def test_datasette_serves_documented_pages_and_chromium_renders_the_programs_table(unpacked):
+    datasette = need("datasette")
+    command = next(line for lang, text in code_blocks(unpacked / "README.md") if lang == "sh" for line in text.splitlines() if line.startswith("datasette "))
+    assert command == "datasette ddsc.sqlite -m metadata.json"
+    assert _free(8001), "port 8001 (datasette's default) is in use"
+    server = subprocess.Popen([datasette, *command.split()[1:]], cwd=unpacked, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=client_env())
+    try:
+        base = "http://127.0.0.1:8001"
+        for _ in range(100):
+            if not _free(8001):
+                break
+            time.sleep(0.2)
+        status, page = _get(f"{base}/ddsc/programs")
+        assert status == 200
+        schema = json.loads((unpacked / "schemas" / "programs.json").read_text())
+        description = next(f["description"] for f in schema["fields"] if f["name"] == "lead_agency_id")
+        assert description.split("`")[0][:30] in page.replace("&#39;", "'")
+        assert 'href="/ddsc/agencies/us_dsca"' in page  # a foreign key shown as a link, labelled by the agency's name
+        assert "Defense Security Cooperation Agency" in page
+        assert _get(f"{base}/ddsc/agencies/us_dsca")[0] == 200
+        assert _get(f"{base}/ddsc/programs/us_fms")[0] == 200
+        chromium = need("chromium")
+        shot = ROOT / "dist" / "screenshots" / "programs.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        with_flags = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", f"--user-data-dir={unpacked.parent / 'chromium-profile'}"]
+        result = subprocess.run([*with_flags, f"--screenshot={shot}", "--window-size=1280,900", f"{base}/ddsc/programs"], capture_output=True, text=True, timeout=120)
+        assert shot.is_file() and shot.stat().st_size > 10_000, result.stderr[-2000:]
+        dom = subprocess.run([*with_flags, "--dump-dom", f"{base}/ddsc/programs"], capture_output=True, text=True, timeout=120).stdout
+        assert "Foreign Military Sales" in dom and "Error" not in dom.split("<body", 1)[-1][:2000]
+        print(f"screenshot of the programs table page: {shot}")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_r_reader_shipped_in_the_release_loads_every_table_with_its_classes(unpacked, release):
+    rscript = need("Rscript")
+    result = _run([rscript, str(ROOT / "tests" / "test_read_ddsc.R"), ".", str(release.parent / f"{RELEASE}.zip")], cwd=unpacked)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("R column classes ok") == 2
+
+
+def test_r_reader_refuses_a_zip_slip_entry_and_writes_nothing_outside(unpacked, tmp_path):
+    rscript = need("Rscript")
+    target = tmp_path / "outside" / "pwned"
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("datapackage.json", "{}")
+        archive.writestr("../" * 12 + str(target).lstrip("/"), "pwned")
+    result = _run([rscript, "-e", f'source("R/read_ddsc.R"); read_ddsc("{evil}")'], cwd=unpacked)
+    assert result.returncode != 0
+    assert "points outside the release" in result.stderr
+    assert not target.exists()
+
+
+def test_stata_files_read_back_with_labels_dates_and_integers(release):
+    desc = json.loads((release / "datapackage.json").read_text())
+    for resource in desc["resources"]:
+        schema = json.loads((release / resource["schema"]).read_text())
+        with pd.io.stata.StataReader(release / "stata" / f"{resource['name']}.dta") as reader:
+            frame = reader.read()
+            labels = reader.variable_labels()
+            assert reader.data_label == (resource.get("title") or resource["name"])[:80]
+        assert list(frame.columns) == [f["name"] for f in schema["fields"]]
+        for field in schema["fields"]:
+            assert labels[field["name"]] == field["description"][:80]
+            if field.get("type") == "date":
+                assert pd.api.types.is_datetime64_any_dtype(frame[field["name"]]), field["name"]
+            if field.get("type") == "integer":
+                assert pd.api.types.is_integer_dtype(frame[field["name"]]) or frame[field["name"]].isna().any(), field["name"]
+    countries = pd.read_stata(release / "stata" / "countries.dta")
+    assert countries.set_index("country_id").at["NAM", "iso2"] == "NA"
+    assert countries.set_index("country_id").at["JPN", "cow_code"] == 740
+
+
+def test_sqlite_declares_types_checks_and_documents_every_column(release):
+    with sqlite3.connect(release / "ddsc.sqlite") as db:
+        types = {row[1]: row[2] for row in db.execute("PRAGMA table_info(events)")}
+        assert types["date"] == "DATE" and types["event_id"] == "TEXT"
+        assert {row[1]: row[2] for row in db.execute("PRAGMA table_info(projects)")}["amount"] == "REAL"
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            db.execute("UPDATE programs SET category = 'not-a-category' WHERE program_id = 'us_fms'")
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            db.execute("UPDATE countries SET cow_code = 5000 WHERE country_id = 'JPN'")
+        documented = {(t, c) for t, c in db.execute('SELECT table_name, column_name FROM "_columns"')}
+        for name in _resources():
+            schema = json.loads((release / "schemas" / f"{name}.json").read_text())
+            assert {(name, f["name"]) for f in schema["fields"]} <= documented
+        assert db.execute("""SELECT description FROM "_columns" WHERE table_name = 'events' AND column_name = 'date'""").fetchone()[0].startswith("Date")
+    db.close()
+
+
+def test_legacy_datapackage_library_reads_every_resource_with_relations(release):
+    datapackage = pytest.importorskip("datapackage")
+    package = datapackage.Package(str(release / "datapackage.json"))
+    assert package.valid, package.errors
+    for resource in package.resources:
+        rows = resource.read(relations=True, keyed=True)
+        assert len(rows) == len(pd.read_csv(release / resource.descriptor["path"], dtype=str, keep_default_na=False)), resource.name
+
+
+def test_parquet_files_carry_pandas_types_and_descriptions(release):
+    import pyarrow.parquet as pq
+
+    projects = pd.read_parquet(release / "parquet" / "projects.parquet")
+    assert str(projects["fiscal_year"].dtype) == "Int64" and str(projects["amount"].dtype) == "Float64"
+    assert pd.api.types.is_datetime64_any_dtype(projects["agreement_date"]) and isinstance(projects["currency"].dtype, pd.CategoricalDtype)
+    schema = pq.read_schema(release / "parquet" / "projects.parquet")
+    assert all(schema.field(name).metadata and schema.field(name).metadata[b"description"] for name in schema.names)
+
+
+# --- every command of both READMEs, as written ------------------------------------------------------
+
+
+def _run_block(lang: str, text: str, cwd: Path):
+    """Run one README block in ``cwd`` with the client its language names; returns its output."""
+    if lang == "sh":
+        for line in (l for l in text.splitlines() if l.strip()):
+            if line.startswith("datasette "):
+                continue  # served and checked in test_datasette_serves_documented_pages_and_chromium_renders_the_programs_table
+            program = line.split()[0]
+            need("sqlite3" if program == "sqlite3" else program if program not in ("cd", ".venv/bin/python") else "bash")
+            result = _run(["bash", "-e", "-c", line], cwd=cwd)
+            assert result.returncode == 0, f"{line}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        return
+    if lang == "python":
+        result = _run([sys.executable, "-c", text], cwd=cwd)
+    elif lang == "r":
+        result = _run([need("Rscript"), "-e", text], cwd=cwd)
+    elif lang == "sql":
+        duckdb = pytest.importorskip("duckdb")
+        with duckdb.connect() as con:
+            con.execute(f"SET file_search_path = '{cwd}'")
+            assert con.sql(text).fetchall()
+        return
+    elif lang == "stata":
+        # No Stata here: the file each `use` names is read with pandas' Stata reader instead.
+        for line in text.splitlines():
+            assert pd.read_stata(cwd / line.split('"')[1]).shape[0] > 0
+        return
+    else:
+        pytest.fail(f"no runner for a {lang} block")
+    assert result.returncode == 0, f"{text}\n{result.stderr[-2000:]}"
+    assert result.stdout.strip(), text
+
+
+def test_every_command_of_the_release_readme_runs_as_written(unpacked):
+    blocks = code_blocks(unpacked / "README.md")
+    assert {lang for lang, _ in blocks} == {"sh", "python", "r", "stata", "sql"}
+    for lang, text in blocks:
+        _run_block(lang, text, unpacked)
+
+
+def test_every_command_of_the_repository_readme_runs_as_written(tmp_path):
+    """The set-up commands are the first two lines of ``.ci/run``'s README steps; the others run in a copy of
+    the repository whose release was built by the first of them."""
+    blocks = code_blocks(ROOT / "README.md")
+    setup = blocks[0][1].splitlines()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert all(line in ci for line in setup), "the README's set-up commands must be those .ci/run runs"
+    work = tmp_path / "repo"
+    shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".git", ".venv*", "dist", "__pycache__", "*.egg-info"))
+    (work / ".venv").symlink_to(ROOT / ".venv")
+    assert _run([str(ROOT / ".venv" / "bin" / "python"), "build.py"], cwd=work).returncode == 0
+    for lang, text in blocks[1:]:
+        _run_block(lang, text, work)
