@@ -113,3 +113,6 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     except (UnsafeRelease, OSError, ValueError, KeyError, TypeError, UnicodeError) as err:
         _say(escape(f"error: {err}"))
         return 1
+    except Exception as err:  # noqa: BLE001 - a command ends with a message, never a traceback
+        _say(escape(f"error: unexpected {type(err).__name__}: {err}"))
+        return 1

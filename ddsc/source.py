@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 DESCRIPTOR = "datapackage.json"
 MAX_ENTRIES = 10_000
-MAX_FILE_BYTES = 1 << 30  # one file
+MAX_FILE_BYTES = 512 << 20  # one file
 MAX_TOTAL_BYTES = 4 << 30  # all files of a release
 MAX_RATIO = 200  # uncompressed / compressed size of a zip entry over 1 MiB (zip bombs)
 

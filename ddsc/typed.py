@@ -42,7 +42,10 @@ def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Sou
 
 def read_text(source: Source, table: Table) -> pd.DataFrame:
     """A table's cells as text: empty cells missing, the text ``NA`` kept."""
-    return pd.read_csv(io.BytesIO(source.read(table.path)), dtype=str, keep_default_na=False, na_values=[""])
+    data = source.read(table.path)
+    if b"\x00" in data:
+        raise ValueError(f"{table.path}: NUL byte: not a text file")
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""])
 
 
 def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.DataFrame]:

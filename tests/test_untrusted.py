@@ -1,0 +1,362 @@
+"""Untrusted releases and hostile edits: nothing a release names is read or written outside it, nothing
+passes that should not, and every command ends with a located message, never a traceback."""
+
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import ddsc
+from ddsc import source as source_module
+from ddsc.cli import main
+from ddsc.source import UnsafeRelease
+from tests.conftest import RELEASE, append_rows, run, table_path
+from tests.fixtures.make_fixtures import HERE, assemble
+
+
+@pytest.fixture
+def built(package, tmp_path, capsys) -> Path:
+    """A release folder (its zip beside it) built from a copy of the package."""
+    out = tmp_path / "dist"
+    assert main(["--root", str(package), "--out", str(out)]) == 0
+    capsys.readouterr()
+    return out / RELEASE
+
+
+def _members(archive: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(archive) as zipped:
+        return {i.filename: zipped.read(i) for i in zipped.infolist()}
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, data in members.items():
+            zipped.writestr(name, data)
+    return path
+
+
+def _no_traceback(err: str) -> None:
+    assert "Traceback" not in err
+
+
+# --- 2. one root: every reader sees the data verify checked ------------------------------------------
+
+
+def test_verify_rejects_a_zip_with_files_outside_its_checksums(built, tmp_path, capsys):
+    members = _members(built.parent / f"{RELEASE}.zip")
+    members[f"{RELEASE}/datapackage.json"] = members["datapackage.json"]
+    members[f"{RELEASE}/tables/programs.csv"] = members["tables/programs.csv"].replace(b"Foreign Military Sales", b"Tampered Sales")
+    tampered = _zip(tmp_path / "tampered.zip", members)
+    code, err = run(["verify", str(tampered)], capsys)
+    assert code == 1
+    assert f"{RELEASE}/tables/programs.csv: not listed in SHA256SUMS" in err
+    with pytest.raises(UnsafeRelease, match="not listed in SHA256SUMS"):
+        ddsc.load(tampered)
+
+
+# --- 3. paths outside the release ------------------------------------------------------------------------
+
+
+def test_a_resource_path_outside_the_release_is_refused_by_load_diff_and_validate(built, capsys):
+    desc = json.loads((built / "datapackage.json").read_text())
+    desc["resources"][0]["path"] = "../../../../../../etc/shells"
+    (built / "datapackage.json").write_text(json.dumps(desc))
+    with pytest.raises(UnsafeRelease, match="checksum mismatch"):
+        ddsc.load(built)
+    with pytest.raises(UnsafeRelease, match="points outside the package"):
+        ddsc.load(built, verify=False)
+    code, err = run(["diff", str(built), "--no-verify"], capsys)
+    assert code == 1 and "path '../../../../../../etc/shells' points outside the package" in err
+    assert "/bin/" not in err
+    code, err = run(["validate", "--root", str(built)], capsys)
+    assert code == 1 and "datapackage.json:1:resources.countries.path: path '../../../../../../etc/shells' points outside the package" in err
+
+
+@pytest.mark.parametrize("kind", ["symlink to /dev/zero", "fifo", "symlink to /etc/passwd"])
+def test_symlinks_devices_and_fifos_are_refused_without_being_read(built, capsys, kind):
+    target = built / ("schemas/programs.json" if kind != "symlink to /etc/passwd" else "tables/programs.csv")
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero" if "zero" in kind else "/etc/passwd")
+    code, err = run(["verify", str(built)], capsys)
+    assert code == 1
+    rel = str(target.relative_to(built))
+    assert f"{rel}: {rel}: is or passes through a symbolic link" in err or f"{rel}: {rel}: not a regular file" in err
+    assert "root:" not in err
+    _no_traceback(err)
+
+
+def test_checksums_naming_a_file_outside_the_release_are_refused(built, capsys):
+    sums = built / "SHA256SUMS"
+    sums.write_text(sums.read_text() + "0" * 64 + "  ../../etc/hostname\n")
+    code, err = run(["verify", str(built)], capsys)
+    assert code == 1 and "path '../../etc/hostname' points outside the package" in err
+
+
+# --- 4. descriptor and schemas checked first --------------------------------------------------------------
+
+
+def test_a_foreign_key_to_an_undeclared_resource_is_a_located_problem(package, capsys):
+    schema = package / "schemas" / "event_countries.json"
+    schema.write_text(schema.read_text().replace('"resource": "countries"', '"resource": "countrys"'))
+    append_rows(package, "event_countries", [dict(event_id="ev_1945_surrender", country_id="ZZZ", role="party")])
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1
+    assert "datapackage.json:1:schemas.event_countries.foreignKeys: foreign key 'country_id' references unknown resource 'countrys'" in err
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda d: d.update(resources=[]), "datapackage.json:1:resources: the package declares no resources"),
+    (lambda d: d.pop("resources"), "datapackage.json:1:resources: the package declares no resources"),
+    (lambda d: d["resources"][0].pop("path"), "datapackage.json:1:resources.countries.path: path None is not a relative file path"),
+    (lambda d: d["resources"][0].pop("name"), "datapackage.json:1:resources.0: a resource has no valid name"),
+    (lambda d: d["resources"][0].pop("schema"), "datapackage.json:1:resources.countries.schema: path None is not a relative file path"),
+])
+def test_broken_descriptors_give_located_messages(package, capsys, edit, message):
+    desc = json.loads((package / "datapackage.json").read_text())
+    edit(desc)
+    (package / "datapackage.json").write_text(json.dumps(desc))
+    for command in (["validate", "--root", str(package)], ["--root", str(package), "--out", str(package / "dist")]):
+        code, err = run(command, capsys)
+        assert code == 1 and message in err, err
+        _no_traceback(err)
+    assert not (package / "dist" / RELEASE).exists()
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda s: s["fields"][1].update(type="strng"), "datapackage.json:1:schemas.programs.name_en: unknown field type 'strng'"),
+    (lambda s: s["fields"][0]["constraints"].update(pattern="(["), "datapackage.json:1:schemas.programs.program_id: invalid pattern '(['"),
+    (lambda s: s.update(primaryKey="nothing"), "datapackage.json:1:schemas.programs.primaryKey: primary key names 'nothing', not a field"),
+    (lambda s: s.pop("fields"), "datapackage.json:1:schemas.programs: the schema has no list of fields"),
+])
+def test_broken_schemas_give_located_messages(package, capsys, edit, message):
+    path = package / "schemas" / "programs.json"
+    schema = json.loads(path.read_text())
+    edit(schema)
+    path.write_text(json.dumps(schema))
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and message in err, err
+    _no_traceback(err)
+
+
+def test_an_inline_schema_is_handled_alike_by_validate_and_build(package, tmp_path, capsys):
+    desc = json.loads((package / "datapackage.json").read_text())
+    desc["resources"][0]["schema"] = json.loads((package / "schemas" / "countries.json").read_text())
+    (package / "datapackage.json").write_text(json.dumps(desc))
+    assert run(["validate", "--root", str(package)], capsys)[0] == 0
+    code, err = run(["--root", str(package), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, err
+
+
+def test_invalid_descriptor_json_is_located(package, capsys):
+    (package / "datapackage.json").write_text('{"resources": [')
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and "datapackage.json:1:: invalid JSON: Expecting value" in err
+
+
+# --- 5. releases are immutable ---------------------------------------------------------------------------
+
+
+def test_a_published_zip_is_not_replaced_when_its_folder_is_gone(built, package, capsys):
+    shutil.rmtree(built)
+    path = table_path(package, "citations")
+    path.write_text(path.read_text(encoding="utf-8").replace("Adelphi Paper 365", "Adelphi Paper 367"), encoding="utf-8")
+    before = (built.parent / f"{RELEASE}.zip").read_bytes()
+    code, err = run(["--root", str(package), "--out", str(built.parent)], capsys)
+    assert code == 1 and f"{RELEASE} is already released with different content" in err
+    assert (built.parent / f"{RELEASE}.zip").read_bytes() == before
+
+
+def test_a_truncated_zip_next_to_a_good_folder_is_not_called_unchanged(built, package, capsys):
+    archive = built.parent / f"{RELEASE}.zip"
+    archive.write_bytes(archive.read_bytes()[:1000])
+    code, err = run(["--root", str(package), "--out", str(built.parent)], capsys)
+    assert code == 1 and "unchanged" not in err
+    code, err = run(["--root", str(package), "--out", str(built.parent), "--force"], capsys)
+    assert code == 0
+    assert run(["verify", str(archive)], capsys)[0] == 0
+
+
+def test_stale_temporary_folders_of_a_killed_build_are_removed(package, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / f".{RELEASE}-killed").mkdir(parents=True)
+    assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == [RELEASE, f"{RELEASE}.zip"]
+
+
+# --- 6. size limits ----------------------------------------------------------------------------------------
+
+
+def test_a_zip_bomb_entry_is_refused_before_anything_is_extracted(built, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(source_module, "MAX_RATIO", 50)
+    members = _members(built.parent / f"{RELEASE}.zip")
+    members["padding.bin"] = b"\0" * (4 << 20)
+    bomb = _zip(tmp_path / "bomb.zip", members)
+    code, err = run(["verify", str(bomb)], capsys)
+    assert code == 1 and "bomb.zip: entry 'padding.bin' expands more than 50 times" in err
+
+
+def test_nul_bytes_in_a_table_are_refused_by_load_and_validate(package, capsys):
+    path = table_path(package, "events")
+    path.write_bytes(path.read_bytes() + b"\0" * 1000)
+    with pytest.raises(ValueError, match="NUL byte"):
+        ddsc.load(package, verify=False)
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and "events:" in err and "NUL byte: not a text file" in err
+
+
+# --- 7. verify names a tampered schema or descriptor ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["schemas/programs.json", "datapackage.json"])
+def test_verify_names_a_tampered_schema_or_descriptor(built, capsys, name):
+    (built / name).write_text("{")
+    code, err = run(["verify", str(built)], capsys)
+    assert code == 1 and f"{name}: checksum mismatch" in err
+    _no_traceback(err)
+
+
+# --- 8. realistic edits ---------------------------------------------------------------------------------------
+
+
+def test_a_quoted_cell_longer_than_the_csv_module_default_is_read(package, capsys):
+    line = append_rows(package, "citations", [dict(citation_id="long_note", citation_type="report", title="Long", language="en", notes="x" * 200_000)])
+    code, err = run(["validate", "--root", str(package)], capsys)
+    _no_traceback(err)
+    assert code == 0 or f"citations:{line}" in err
+
+
+def test_a_cp1252_line_from_a_spreadsheet_is_located(package, capsys):
+    path = table_path(package, "citations")
+    line = len(path.read_text(encoding="utf-8").splitlines()) + 1
+    path.write_bytes(path.read_bytes() + 'caf_note,report,,,"Caf\u00e9 report",,,,en,,,\n'.encode("cp1252"))
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and f"citations:{line}:: invalid UTF-8 byte b'\\xe9'; save the file as UTF-8" in err
+
+
+@pytest.mark.parametrize("target", ["missing.zip", "R.ZIP", "folder"])
+def test_verify_of_a_missing_or_unreadable_release_is_a_message(tmp_path, capsys, target):
+    path = tmp_path / target
+    if target == "R.ZIP":
+        path.write_bytes(b"not a zip")
+    if target == "folder":
+        path.mkdir()
+    code, err = run(["verify", str(path)], capsys)
+    assert code == 1 and "FAILED" in err or code == 1 and "error" in err
+    _no_traceback(err)
+
+
+def test_a_zip_without_a_descriptor_and_a_release_missing_a_key_column_are_messages(built, tmp_path, capsys):
+    empty = _zip(tmp_path / "empty.zip", {"tables/x.csv": b"a\n1\n"})
+    code, err = run(["verify", str(empty)], capsys)
+    assert code == 1 and "empty.zip: no datapackage.json at the root of the zip" in err
+    path = built / "tables" / "programs.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(",".join(l.split(",")[1:]) for l in lines) + "\n")
+    code, err = run(["diff", str(built), "--no-verify"], capsys)
+    assert code == 1 and "programs has no key column program_id" in err
+
+
+# --- 9. output ---------------------------------------------------------------------------------------------------
+
+
+def test_terminal_escapes_are_shown_escaped(package, capsys):
+    append_rows(package, "citations", [dict(citation_id="esc", citation_type="report", title="Bad \x1b[31mred\x1b[0m", language="en")])
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and "\x1b" not in err and "\\x1b[31mred" in err
+
+
+def test_a_million_column_header_prints_one_line(package, capsys):
+    path = table_path(package, "event_countries")
+    path.write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n" + path.read_text().split("\n", 1)[1])
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and "event_countries:1:: header has 1,000,000 columns, the schema 4" in err
+    assert len(err.splitlines()) < 40
+
+
+def test_repeated_problems_are_capped(package, capsys):
+    rows = [dict(event_id="ev_1945_surrender", country_id=f"Z{i:02d}", role="party") for i in range(1, 1)]
+    path = table_path(package, "citations")
+    path.write_text(path.read_text() + "".join(f"bad id {i},report,,,T,,,,en,,,\n" for i in range(1200)))
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and "... and " in err and " more" in err
+    assert len(err.splitlines()) < 1100
+
+
+@pytest.mark.parametrize(("value", "check"), [("Bidi \u202e text", "has no bidirectional control character"), ("Zero\u200bwidth", "has no zero-width character")])
+def test_bidirectional_and_zero_width_characters_in_free_text_are_reported(package, capsys, value, check):
+    line = append_rows(package, "citations", [dict(citation_id="odd_text", citation_type="report", title=value, language="en")])
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and f"citations:{line}:title: value " in err and check in err
+    assert "\u202e" not in err and "\u200b" not in err
+
+
+def test_ids_reject_anything_outside_their_pattern(package, capsys):
+    line = append_rows(package, "citations", [dict(citation_id="bad\u200bid", citation_type="report", title="T", language="en")])
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and f"citations:{line}:citation_id: value 'bad\\u200bid' fails check: matches pattern" in err
+
+
+# --- property: hostile mutations never end in a traceback or a write outside the output folder ------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FILES = ["datapackage.json", "schemas/programs.json", "schemas/events.json", "tables/events.csv", "tables/programs.csv", "tables/record_citations.csv"]
+
+
+def _snapshot(folder: Path, skip: Path) -> dict:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and skip not in p.parents}
+
+
+@st.composite
+def mutations(draw):
+    name = draw(st.sampled_from(FILES))
+    kind = draw(st.sampled_from(["replace", "truncate", "insert", "json"]))
+    position = draw(st.floats(min_value=0, max_value=1))
+    payload = draw(st.binary(min_size=1, max_size=12) | st.sampled_from([b'"', b"\n", b",", b"\r\n", b"\xff", b"../", b"\x1b[2J", "\u202e".encode(), b"{}", b"null"]))
+    value = draw(st.sampled_from([None, [], {}, "", "../x", "/etc/passwd", 7, "strng", "countrys"]))
+    return name, kind, position, payload, value
+
+
+def _mutate(root: Path, mutation) -> None:
+    name, kind, position, payload, value = mutation
+    path = root / name
+    data = path.read_bytes()
+    at = int(position * len(data))
+    if kind == "json" and name.endswith(".json"):
+        doc = json.loads(data)
+        target = doc["resources"][int(position * (len(doc["resources"]) - 1))] if "resources" in doc else doc["fields"][int(position * (len(doc["fields"]) - 1))]
+        key = sorted(target)[int(position * (len(target) - 1))]
+        target[key] = value
+        path.write_text(json.dumps(doc))
+    elif kind == "truncate":
+        path.write_bytes(data[:at])
+    elif kind == "insert":
+        path.write_bytes(data[:at] + payload + data[at:])
+    else:
+        path.write_bytes(data[:at] + payload + data[at + len(payload):])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(mutations())
+def test_hostile_mutations_end_with_a_message_and_write_only_into_the_output_folder(tmp_path_factory, capsys, mutation):
+    base = tmp_path_factory.mktemp("hostile")
+    root = assemble(HERE / "minimal", base / "pkg")
+    out = base / "out"
+    _mutate(root, mutation)
+    before = _snapshot(base, out)
+    for command in (["validate", "--root", str(root)], ["--root", str(root), "--out", str(out)], ["verify", str(root)], ["diff", str(root), "--root", str(root), "--no-verify"]):
+        code = main(command)
+        err = capsys.readouterr().err
+        assert code in (0, 1), (command, err)
+        assert code == 0 or err.strip(), command
+        assert "Traceback" not in err
+    after = _snapshot(base, out)
+    changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+    assert changed <= {root / "docs" / "codebook.md"}, changed
