@@ -126,7 +126,7 @@ class Field:
         import pandera.pandas as pa
 
         checks = []
-        if self.type == "string" and not self.enum:
+        if self.free_text:  # a pattern or an enum decides on its own whether spaces may surround a value
             checks.append(pa.Check(lambda s: s == s.str.strip(), name="no leading or trailing whitespace"))
         if self.free_text:
             checks.append(pa.Check(lambda s: ~s.str.startswith(FORMULA_START), name="does not start with =, +, - or @ (spreadsheet formula)"))
