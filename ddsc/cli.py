@@ -5,6 +5,7 @@ Every failure ends with a message and exit code 1 (2 for usage), never a traceba
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -53,7 +54,11 @@ def _build(args, report, started: float) -> int:
     root = args.root
     book = root / "docs" / "codebook.md"
     book.parent.mkdir(exist_ok=True)
-    book.write_text(codebook(report.descriptor, report.model, report.rows) + "\n", encoding="utf-8")
+    text = codebook(report.descriptor, report.model, report.rows) + "\n"
+    if not book.is_file() or book.read_text(encoding="utf-8") != text:  # replaced whole, never seen half-written
+        partial = book.with_name(f".{book.name}.{os.getpid()}")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(book)
     try:
         folder, archive, written = write_release(report, root, args.out or root / "dist", force=args.force, log=_say)
     except ReleaseExists as err:
