@@ -3,7 +3,6 @@ that check such frames after a researcher filters, merges or edits them."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -42,10 +41,16 @@ def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Sou
 
 def read_text(source: Source, table: Table) -> pd.DataFrame:
     """A table's cells as text: empty cells missing, the text ``NA`` kept."""
+    from ddsc.read import parse_csv
+
     data = source.read(table.path)
     if b"\x00" in data:
         raise ValueError(f"{table.path}: NUL byte: not a text file")
-    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""])
+    header = data[: data.find(b"\n")].decode("utf-8", errors="replace").split(",") if b"\n" in data else []
+    try:  # the reader validation uses (Arrow's, multi-threaded); every cell a string, the text NA kept
+        return parse_csv(data, header).to_pandas(types_mapper=pd.ArrowDtype)
+    except Exception as err:  # noqa: BLE001 - pyarrow raises several types for malformed CSV
+        raise ValueError(f"{table.path}: unreadable CSV ({err})") from None
 
 
 def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.DataFrame]:

@@ -88,3 +88,12 @@ def client_env() -> dict:
 def code_blocks(path: Path) -> list[tuple[str, str]]:
     """The fenced code blocks of a Markdown file as (language, text)."""
     return re.findall(r"^```(\w+)\n(.*?)^```", path.read_text(encoding="utf-8"), re.M | re.S)
+
+
+ARTIFACTS = ROOT / "dist" / "screenshots"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Name the build artifacts the client tests kept (screenshots), whichever worker took them."""
+    for shot in sorted(ARTIFACTS.glob("*.png")) if ARTIFACTS.is_dir() else []:
+        terminalreporter.write_line(f"artifact kept: {shot}")

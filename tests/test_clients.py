@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import RELEASE, ROOT, client_env, code_blocks, need
+from tests.conftest import ARTIFACTS, RELEASE, ROOT, client_env, code_blocks, need
 
 pytestmark = pytest.mark.clients
 
@@ -93,7 +93,7 @@ def test_datasette_serves_documented_pages_and_chromium_renders_the_programs_tab
         assert _get(f"{base}/ddsc/agencies/us_dsca")[0] == 200
         assert _get(f"{base}/ddsc/programs/us_fms")[0] == 200
         chromium = need("chromium")
-        shot = ROOT / "dist" / "screenshots" / "programs.png"
+        shot = ARTIFACTS / "programs.png"
         shot.parent.mkdir(parents=True, exist_ok=True)
         with_flags = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                       "--disable-component-update", "--disable-sync", f"--user-data-dir={unpacked.parent / 'chromium-profile'}"]
