@@ -126,16 +126,14 @@ def write_parquet(report, folder: Path) -> list[str]:
 
 def stata_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """What ``to_stata`` can write: text as str ('' when missing, as Stata has no missing string), enums as
-    their text, dates as datetime64, nullable integers as integers."""
+    their text, dates as datetime64, nullable integers as integers (types from ``Field.stata_dtype``)."""
     out = {}
     for f in table.fields:
         column = frame[f.name]
-        if f.type == "date":
-            out[f.name] = column.astype("datetime64[ns]")
-        elif f.type in ("integer", "number", "boolean"):
-            out[f.name] = column.astype({"integer": "Int32", "number": "Float64", "boolean": "Int8"}[f.type])
-        else:
+        if f.stata_dtype() == "str":
             out[f.name] = column.astype(object).where(column.notna(), "").astype(str)
+        else:
+            out[f.name] = column.astype(f.stata_dtype())
     return pd.DataFrame(out)
 
 

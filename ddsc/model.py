@@ -15,6 +15,7 @@ import pandas as pd
 # Table Schema type -> target type. Enum fields are categoricals / factors / dictionary strings.
 PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[us]"}
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "DATE"}
+STATA_TYPES = {"string": "str", "integer": "Int32", "number": "Float64", "boolean": "Int8", "date": "datetime64[ns]"}  # written as %td dates
 R_CLASSES = {"string": "character", "integer": "integer", "number": "numeric", "boolean": "logical", "date": "Date"}
 KNOWN_TYPES = tuple(PANDAS_TYPES)
 
@@ -117,6 +118,10 @@ class Field:
         if checks:
             parts.append("CHECK (" + " AND ".join(f"({c})" for c in checks) + ")")
         return " ".join(parts)
+
+    def stata_dtype(self) -> str:
+        """The pandas dtype ``to_stata`` writes this field from (enums as their text; text missing as '')."""
+        return STATA_TYPES[self.type]
 
     def r_class(self) -> str:
         return "factor" if self.enum else R_CLASSES[self.type]

@@ -374,3 +374,25 @@ def test_hostile_mutations_end_with_a_message_and_write_only_into_the_output_fol
     after = _snapshot(base, out)
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
     assert changed <= {root / "docs" / "codebook.md"}, changed
+
+
+def test_two_concurrent_builds_of_different_content_leave_one_consistent_release(package, tmp_path):
+    """A lock serializes builds into one output folder: one build writes the release, the other finds a
+    different release there and refuses; the folder and the zip are of the same build."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    other = tmp_path / "other"
+    shutil.copytree(package, other)
+    path = table_path(other, "citations")
+    path.write_text(path.read_text(encoding="utf-8").replace("Adelphi Paper 365", "Adelphi Paper 368"), encoding="utf-8")
+    out = tmp_path / "out"
+    runs = [subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for root in (package, other)]
+    results = [(r.wait(timeout=300), r.stderr.read()) for r in runs]
+    assert sorted(code for code, _ in results) == [0, 1], results
+    assert any("already released with different content" in err for _, err in results)
+    assert main(["verify", str(out / RELEASE)]) == 0 and main(["verify", str(out / f"{RELEASE}.zip")]) == 0
+    with zipfile.ZipFile(out / f"{RELEASE}.zip") as zipped:
+        assert zipped.read("tables/citations.csv") == (out / RELEASE / "tables" / "citations.csv").read_bytes()
