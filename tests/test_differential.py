@@ -5,6 +5,7 @@ Some rules are ours alone (citations, cycles, date order and precision, versions
 spreadsheet hygiene): frictionless accepts those fixtures by design, and the test pins that list.
 """
 
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -68,11 +69,17 @@ def _located(problems, table: str, line: int, column: str) -> bool:
     return any(p.table == table and p.line == line and p.column == column for p in problems)
 
 
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """A generated 1,500-row package, written once; each test breaks a copy."""
+    return write(1500, tmp_path_factory.mktemp("generated") / "pkg")
+
+
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
-def test_generated_defects_rejected_by_both_and_located(defect):
-    with tempfile.TemporaryDirectory() as tmp:
-        root = write(1500, Path(tmp) / "pkg")
-        where = _inject(root, defect, 1000)
-        problems = validate(root)
-        assert _located(problems, *where), [str(p) for p in problems]
-        assert not _frictionless_valid(root)
+def test_generated_defects_rejected_by_both_and_located(defect, generated, tmp_path):
+    root = tmp_path / "pkg"
+    shutil.copytree(generated, root)
+    where = _inject(root, defect, 1000)
+    problems = validate(root)
+    assert _located(problems, *where), [str(p) for p in problems]
+    assert not _frictionless_valid(root)
