@@ -12,10 +12,9 @@ import re
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_
 import pyarrow.compute as pc
 
-from ddsc.model import Table
+from ddsc.model import Table, arrow_strings
 from ddsc.package import CITATION_TABLE
 from ddsc.problems import Problem, line_of
 
@@ -32,14 +31,10 @@ def _keys(frame: pd.DataFrame | None, column: str) -> pd.Series:
     return frame[column].dropna().astype("string")
 
 
-def _arrow(values: pd.Series):
-    return pa_.array(values.astype("string"), type=pa_.string())
-
-
 def _in(values: pd.Series, keys: pd.Series) -> pd.Series:
     """Whether each value is missing or among ``keys`` (plain bools, for pandera). Computed in Arrow:
     pandas' ``isin`` on Arrow-backed strings loops in Python (20x slower at a million rows, bench/run.py)."""
-    found = pc.or_(pc.is_null(arr := _arrow(values)), pc.fill_null(pc.is_in(arr, value_set=_arrow(keys)), False))
+    found = pc.or_(pc.is_null(arr := arrow_strings(values)), pc.fill_null(pc.is_in(arr, value_set=arrow_strings(keys)), False))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
