@@ -7,7 +7,7 @@ __all__ = ["load", "pandera_schemas"]
 
 def __getattr__(name: str):
     if name in __all__:  # imported on first use, so that ``import ddsc`` does not import pandas
-        from ddsc import typed
+        from ddsc import api
 
-        return getattr(typed, name)
+        return getattr(api, name)
     raise AttributeError(f"module 'ddsc' has no attribute {name!r}")

@@ -31,3 +31,6 @@ def bibtex(meta: dict) -> str:
         fields["doi"] = meta["doi"]
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
     return f"@misc{{ddsc_{meta['version'].replace('.', '_')},\n{body}\n}}"
+
+
+FORMATS = {"apa": apa, "bibtex": bibtex}

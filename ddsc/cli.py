@@ -1,27 +1,25 @@
-"""Command line: ``python build.py [build|validate|verify RELEASE|diff OLD|cite|countries] [--root DIR] [--out DIR] [--force]``.
+"""Command line: ``python build.py [COMMAND] [options]``; ``python build.py COMMAND --help`` explains each.
 
+The commands are declared in one table (``COMMANDS``); options may come before or after the command.
 Every failure ends with a message and exit code 1 (2 for usage), never a traceback."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
-
-COMMANDS = ["build", "validate", "verify", "diff", "cite", "countries"]
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _validate(root: Path):
+def _validate(root: Path, derived: bool = True):
     from ddsc.problems import capped
     from ddsc.validate import check
 
-    report = check(root, log=_say)
+    report = check(root, log=_say, derived=derived)
     for line in capped(report.problems):
         _say(line)
     if report.problems:
@@ -29,92 +27,159 @@ def _validate(root: Path):
     return report
 
 
-def _summary(report, started: float, paths: tuple[Path, ...] = ()) -> str:
-    lines = [f"{len(report.rows)} tables, {sum(report.rows.values())} rows, {report.checks} checks, {time.perf_counter() - started:.1f} s"]
-    lines += [f"  {name}: {count} rows" for name, count in report.rows.items()]
-    lines += [f"  wrote {path}" for path in paths]
+def _summary(report, started: float, paths: tuple[Path, ...] = (), verb: str = "wrote") -> str:
+    lines = [f"{len(report.rows)} tables, {sum(report.rows.values()):,} rows, {report.checks} checks, {time.perf_counter() - started:.1f} s"]
+    lines += [f"  {name}: {count:,} rows" for name, count in report.rows.items()]
+    lines += [f"  {verb} {path}" for path in paths]
     return "\n".join(lines)
 
 
-def _verify(target: Path) -> int:
-    from ddsc.problems import capped, escape
-    from ddsc.release import verify_release
-
-    problems = verify_release(target)
-    for line in capped([escape(p) for p in problems]):
-        _say(line)
-    _say(escape(f"{target.name}: {'FAILED' if problems else 'verified'}"))
-    return 1 if problems else 0
-
-
-def _build(args, report, started: float) -> int:
-    from ddsc.codebook import codebook
+def cmd_build(args, started: float) -> int:
     from ddsc.release import ReleaseExists, write_release
 
-    root = args.root
-    book = root / "docs" / "codebook.md"
-    book.parent.mkdir(exist_ok=True)
-    text = codebook(report.descriptor, report.model, report.rows) + "\n"
-    if not book.is_file() or book.read_text(encoding="utf-8") != text:  # replaced whole, never seen half-written
-        partial = book.with_name(f".{book.name}.{os.getpid()}")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(book)
-    try:
-        folder, archive, written = write_release(report, root, args.out or root / "dist", force=args.force, log=_say)
-    except ReleaseExists as err:
-        _say(f"error: {err}")
-        return 1
-    state = "written" if written else "unchanged (same content already released)"
-    _say(f"Release {state}: " + _summary(report, started, (book, folder, archive)))
-    return 0
-
-
-def _run(args, started: float) -> int:
-    if args.command == "verify":
-        return _verify(args.target)
-    if args.command == "diff":
-        from ddsc.diff import diff, render
-
-        print(render(diff(args.target, args.root, verify=not args.no_verify)))
-        return 0
-    if args.command == "cite":
-        from ddsc import cite as citing
-
-        meta = citing.citation(args.root)
-        print(citing.apa(meta) + "\n\n" + citing.bibtex(meta))
-        return 0
-    if args.command == "countries":
-        from ddsc.countries import countries_csv
-
-        (args.root / "tables" / "countries.csv").write_text(countries_csv(args.root), encoding="utf-8")
-        _say("tables/countries.csv regenerated")
-        return 0
     _say(f"Validating {args.root / 'datapackage.json'} ...")
     report = _validate(args.root)
     if report.problems:
         return 1
-    if args.command == "validate":
-        _say("valid: " + _summary(report, started))
-        return 0
-    return _build(args, report, started)
+    try:
+        folder, archive, written = write_release(report, args.root, args.out or args.root / "dist", force=args.force, log=_say)
+    except ReleaseExists as err:
+        _say(f"error: {err}")
+        return 1
+    if written:
+        _say("Release written: " + _summary(report, started, (folder, archive)))
+    else:
+        _say("Release unchanged (the same content is already released): " + _summary(report, started, (folder, archive), "kept"))
+    return 0
+
+
+def cmd_validate(args, started: float) -> int:
+    _say(f"Validating {args.root / 'datapackage.json'} ...")
+    report = _validate(args.root)
+    if report.problems:
+        return 1
+    _say("valid: " + _summary(report, started))
+    return 0
+
+
+def cmd_verify(args, started: float) -> int:
+    from ddsc.problems import capped, escape
+    from ddsc.verify import verify_release
+
+    problems = verify_release(args.target)
+    for line in capped([escape(p) for p in problems]):
+        _say(line)
+    _say(escape(f"{args.target.name}: {'FAILED' if problems else 'verified'}"))
+    return 1 if problems else 0
+
+
+def cmd_diff(args, started: float) -> int:
+    from ddsc.diff import diff, render
+
+    print(render(diff(args.target, args.root, verify=not args.no_verify)))
+    return 0
+
+
+def cmd_cite(args, started: float) -> int:
+    from ddsc import cite as citing
+
+    meta = citing.citation(args.root)
+    print(citing.FORMATS[args.format](meta))
+    return 0
+
+
+def cmd_run(args, started: float) -> int:
+    from ddsc.steps.run import run_steps
+
+    return run_steps(args.root, args.steps, args.sources, log=_say)
+
+
+def cmd_codebook(args, started: float) -> int:
+    from ddsc.codebook import write_codebook
+
+    path, changed = write_codebook(args.root)
+    _say(f"{path}: {'rewritten' if changed else 'unchanged'}")
+    return 0
+
+
+def _target(parser):
+    parser.add_argument("target", type=Path, help="a release folder or zip")
+
+
+def _diff_options(parser):
+    parser.add_argument("target", type=Path, help="the old release folder or zip to compare the package with")
+    parser.add_argument("--no-verify", action="store_true", help="do not check SHA256SUMS (for a working folder being edited)")
+
+
+def _build_options(parser):
+    parser.add_argument("--out", type=Path, help="release folder (default: ROOT/dist)")
+    parser.add_argument("--force", action="store_true", help="replace an existing release of the same version with different content")
+
+
+def _cite_options(parser):
+    parser.add_argument("--format", choices=["apa", "bibtex"], default="apa", help="citation format (default: apa)")
+
+
+def _run_options(parser):
+    parser.add_argument("steps", nargs="*", help="step names (default: every step)")
+    parser.add_argument("--sources", type=Path, help="folder holding the raw sources (default: ../shared/sources beside the checkout)")
+
+
+# name: (function, options, one-line help, description with an example)
+COMMANDS = {
+    "build": (cmd_build, _build_options, "validate the package, then write the release (the default command)",
+              "Validate every table, then write dist/ddsc-VERSION/ and its zip. Nothing is written when a problem is found.\n\n  python build.py\n  python build.py build --out /tmp/releases"),
+    "validate": (cmd_validate, None, "validate the package and write nothing",
+                 "List every problem as table:line:column: message.\n\n  python build.py validate"),
+    "verify": (cmd_verify, _target, "check a release's checksums and re-validate its content",
+               "  python build.py verify dist/ddsc-1.2.0.zip"),
+    "diff": (cmd_diff, _diff_options, "list the rows and columns changed since an older release",
+             "Rows are keyed on primary keys; changed cells show the old and the new value.\n\n  python build.py diff dist/ddsc-1.1.0.zip"),
+    "cite": (cmd_cite, _cite_options, "print the citation of this version",
+             "  python build.py cite\n  python build.py cite --format bibtex"),
+    "run": (cmd_run, _run_options, "run the steps that produce tables (source steps need the raw files)",
+            "Source steps read raw files checked against sources/<source>/MANIFEST.csv; derived steps read the core tables.\n\n  python build.py run\n  python build.py run countries --sources ../shared/sources"),
+    "codebook": (cmd_codebook, None, "rewrite docs/codebook.md from the schemas",
+                 "  python build.py codebook"),
+}
+
+
+def _parser(default_root: Path | None) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="package folder (holds datapackage.json; default: the repository)")
+    parser = argparse.ArgumentParser(prog="build.py", parents=[common], description="Validate the DDSC data package, write and check releases.",
+                                     epilog="Run 'build.py COMMAND --help' for a command's options and examples.")
+    parser.set_defaults(root=default_root or Path.cwd())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (func, options, short, long) in COMMANDS.items():
+        p = sub.add_parser(name, parents=[common], help=short, description=short[0].upper() + short[1:] + ".\n\n" + long,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        if options:
+            options(p)
+        p.set_defaults(func=func)
+    return parser
 
 
 def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build.py", description="Validate the DDSC data package and write a release.")
-    parser.add_argument("command", nargs="?", default="build", choices=COMMANDS)
-    parser.add_argument("target", nargs="?", type=Path, help="verify: a release folder or zip; diff: the old release folder or zip")
-    parser.add_argument("--root", type=Path, default=default_root or Path.cwd(), help="package folder (holds datapackage.json)")
-    parser.add_argument("--out", type=Path, help="release folder (default: ROOT/dist)")
-    parser.add_argument("--force", action="store_true", help="replace an existing release of the same version")
-    parser.add_argument("--no-verify", action="store_true", help="diff: do not check the releases' SHA256SUMS (for a working folder)")
-    args = parser.parse_args(argv)
-    if args.command in ("verify", "diff") and args.target is None:
-        parser.error(f"{args.command} needs a release folder or zip")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(default_root)
+    if not any(a in COMMANDS or a in ("-h", "--help") for a in argv):
+        argv = ["build"] + argv  # the default command
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    for name, default in (("out", None), ("force", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
     from ddsc.problems import escape
     from ddsc.source import UnsafeRelease
 
     try:
-        return _run(args, time.perf_counter())
+        return args.func(args, time.perf_counter())
+    except KeyboardInterrupt:
+        _say("interrupted; nothing was changed")
+        return 130
     except (UnsafeRelease, OSError, ValueError, KeyError, TypeError, UnicodeError) as err:
         _say(escape(f"error: {err}"))
         return 1

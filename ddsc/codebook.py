@@ -120,3 +120,32 @@ DDSC maintainers ({str(desc.get('created', ''))[:4] or ''}). *{desc['title']}* (
 
 Data: {licence.get('title', licence.get('name', ''))} ({licence.get('path', '')}).
 """
+
+
+CODEBOOK = "docs/codebook.md"
+
+
+def codebook_text(root) -> str:
+    """The codebook of the package at ``root`` (row counts read from its tables)."""
+    from ddsc.package import read_model
+    from ddsc.source import Source
+
+    source = Source(root)
+    desc, model, problems = read_model(source)
+    if problems:
+        raise ValueError("; ".join(str(p) for p in problems[:5]))
+    rows = {name: max(source.read(t.path).count(b"\n") - 1, 0) for name, t in model.items()}
+    return codebook(desc, model, rows) + "\n"
+
+
+def write_codebook(root) -> tuple:
+    """Rewrite ``docs/codebook.md`` when it differs from the schemas; returns the path and whether it changed."""
+    from pathlib import Path
+
+    path = Path(root) / CODEBOOK
+    text = codebook_text(root)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return path, False
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path, True

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from ddsc.typed import open_model, read_text
+from ddsc.api import open_model, read_text
 
 
 def _tables(path, verify: bool = True) -> dict:

@@ -177,6 +177,7 @@ class Table:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
     cited: bool = False
+    layer: str = "core"  # "core": curated or produced by a source step; "derived": built from core tables
     title: str = ""
     description: str = ""
     schema: dict = field(default_factory=dict, compare=False, repr=False)
@@ -194,7 +195,7 @@ class Table:
             name=resource["name"], path=resource["path"],
             fields=tuple(Field.from_schema(f) for f in schema["fields"]),
             primary_key=tuple(_as_list(schema.get("primaryKey", []))), foreign_keys=tuple(fks),
-            cited=bool(resource.get("citationRequired")), title=resource.get("title", ""),
+            cited=bool(resource.get("citationRequired")), layer=resource.get("layer", "core"), title=resource.get("title", ""),
             description=resource.get("description", "") or schema.get("description", ""), schema=schema,
         )
 

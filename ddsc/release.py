@@ -1,10 +1,9 @@
 """Writing a release from a validated package: staged in a temporary folder, moved into place when complete,
-never replacing a different release without ``--force``; and verifying a release from elsewhere."""
+never replacing a different release without ``--force``. (Checking a release from elsewhere: ``ddsc.verify``.)"""
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import shutil
 import tempfile
 import zipfile
@@ -14,18 +13,14 @@ from pathlib import Path
 from ddsc.source import Source, UnsafeRelease, unsafe_path
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "docs/codebook.md", "R/read_ddsc.R")
+EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "R/read_ddsc.R")
 STORED = (".parquet", ".zip")  # already compressed: stored as is in the zip
 ZIP_LEVEL = 1  # deflate level: 4x faster than 6 for about 30% larger text members (docs/performance.md)
-SUMS = "SHA256SUMS"
+from ddsc.verify import SUMS, sha256
 
 
 class ReleaseExists(Exception):
     """The version is already released with different content."""
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def checksums(folder: Path, paths: list[str]) -> str:
@@ -58,10 +53,13 @@ def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
     for rel in paths:
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(source.read(rel) if source.exists(rel) else (root / rel).read_bytes())
-    from ddsc.codebook import release_readme
+    from ddsc.codebook import CODEBOOK, codebook, release_readme
 
-    (folder / "README.md").write_text(release_readme(report.descriptor, report.model, {n: len(f) for n, f in report.tables.items()}), encoding="utf-8")
-    paths.append("README.md")
+    rows = {n: len(f) for n, f in report.tables.items()}
+    (folder / "README.md").write_text(release_readme(report.descriptor, report.model, rows), encoding="utf-8")
+    (folder / CODEBOOK).parent.mkdir(parents=True, exist_ok=True)
+    (folder / CODEBOOK).write_text(codebook(report.descriptor, report.model, rows) + "\n", encoding="utf-8")
+    paths += ["README.md", CODEBOOK]
     for write in export.EXPORTS:
         log(f"writing {write.__name__.removeprefix('write_')}")
         paths += write(report, folder)
@@ -84,6 +82,8 @@ def _locked(out: Path, name: str):
 
 
 def _same_folder(old: Path, new: Path) -> bool:
+    from ddsc.verify import checksum_problems
+
     if not old.is_dir() or old.is_symlink():
         return False
     try:
@@ -121,39 +121,3 @@ def write_release(report, root: Path, out: Path, force: bool = False, log=_no_lo
                 path.rename(old / path.name)  # moved aside, deleted with the temporary folder
             new.rename(path)
     return final, final_zip, True
-
-
-def checksum_problems(source: Source) -> list[str]:
-    """Every file of the release listed in SHA256SUMS with its checksum, and every listed file inside the release."""
-    if not source.exists(SUMS):
-        return [f"{SUMS}: missing"]
-    listed, problems = {}, []
-    for number, line in enumerate(source.text(SUMS).splitlines(), 1):
-        digest, sep, rel = line.partition("  ")
-        why = unsafe_path(rel)
-        if not sep or len(digest) != 64 or why:
-            problems.append(f"{SUMS}:{number}: {why or 'not a checksum line'}")
-            continue
-        listed[rel] = digest
-    for rel, digest in listed.items():
-        try:
-            if sha256(source.read(rel)) != digest:
-                problems.append(f"{rel}: checksum mismatch")
-        except FileNotFoundError:
-            problems.append(f"{rel}: missing from the release")
-        except UnsafeRelease as err:
-            problems.append(f"{rel}: {err}")
-    problems += [f"{rel}: not listed in {SUMS}" for rel in source.files() if rel not in listed and rel != SUMS]
-    return problems
-
-
-def verify_release(path: Path) -> list[str]:
-    """Problems with a released folder or zip: its checksums, then its content re-validated (read through the safe opener)."""
-    from ddsc.validate import check
-
-    try:
-        source = Source(path)
-        problems = checksum_problems(source)
-    except UnsafeRelease as err:
-        return [str(err)]
-    return problems + [str(p) for p in check(source).problems]

@@ -64,12 +64,16 @@ def version_files(source: Source, desc: dict) -> list[Problem]:
     return rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
 
 
-def check(root: Path | Source, log=_quiet) -> Report:
-    """Validate the package at ``root`` (a folder, a release zip or an open ``Source``) and report every problem."""
+def check(root: Path | Source, log=_quiet, derived: bool = False, layers: tuple[str, ...] = ("core", "derived")) -> Report:
+    """Validate the package at ``root`` (a folder, a release zip or an open ``Source``) and report every problem.
+
+    ``layers`` chooses the tables read; ``derived=True`` (the build of the repository) also requires every
+    derived table to equal its rebuild from the core tables."""
     source = root if isinstance(root, Source) else Source(root)
     desc, model, problems = read_model(source)
     if desc is None:
         return Report(problems)
+    model = {name: table for name, table in model.items() if table.layer in layers}
     text, typed, skip = {}, {}, {}
     for name, table in model.items():
         arrow, found = read_table(source, table.path, table.field_names, name)
@@ -88,6 +92,10 @@ def check(root: Path | Source, log=_quiet) -> Report:
     for rule in rules.TABLE_RULES:
         problems += rule(typed, present)
     problems += version_files(source, desc)
+    if derived and not problems:
+        from ddsc.steps.run import stale_problems
+
+        problems += stale_problems(typed, model)
     checks = sum(len(s.columns) + len(s.checks) for s in schemas.values()) + len(rules.TABLE_RULES) + 1
     ordered = sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
     return Report(ordered, {name: len(frame) for name, frame in typed.items()}, checks, desc, model, typed if not ordered else {}, source)

@@ -17,7 +17,7 @@ VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["v
 RELEASE = f"ddsc-{VERSION}"
 VENV_BIN = Path(__file__).resolve().parents[1] / ".venv" / "bin"
 REQUIRE_CLIENTS = os.environ.get("DDSC_REQUIRE_CLIENTS") == "1"  # set by .ci/run: a missing client fails instead of skipping
-PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGES.md", "README.md", "schemas", "tables", "reference")
+PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGES.md", "README.md", "schemas", "tables", "reference", "sources")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pycountry
 import pytest
 from frictionless import validate as frictionless_validate
 
-from ddsc.countries import countries_csv
 from ddsc.validate import validate
 from tests.conftest import ROOT, read_rows
 
@@ -34,18 +33,6 @@ def test_every_current_iso_country_is_present_with_its_codes():
         row = rows[country.alpha_3]
         assert (row["iso2"], row["iso3"], row["iso_numeric"]) == (country.alpha_2, country.alpha_3, country.numeric)
     assert rows["NAM"]["iso2"] == "NA"
-
-
-def test_cow_codes_exist_in_the_cow_reference():
-    with (ROOT / "reference" / "cow_states2016.csv").open(encoding="utf-8") as handle:
-        cow = {int(r["ccode"]) for r in csv.DictReader(handle)}
-    used = {int(r["cow_code"]) for r in read_rows(ROOT, "countries") if r["cow_code"]}
-    assert used <= cow
-    assert {"USA", "JPN", "RVN", "SUN"} <= {r["country_id"] for r in read_rows(ROOT, "countries") if r["cow_code"]}
-
-
-def test_committed_countries_table_is_current():
-    assert (ROOT / "tables" / "countries.csv").read_text(encoding="utf-8") == countries_csv(ROOT)
 
 
 def test_every_cited_record_is_traceable_to_a_page_or_a_source_text():

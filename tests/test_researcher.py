@@ -68,10 +68,12 @@ def test_codebook_lists_every_column_with_levels(release):
     assert "`state_budget_other_executes`" in text
 
 
-def test_cite_prints_apa_and_bibtex_of_the_current_version(capsys):
+def test_cite_prints_the_format_asked_for(capsys):
     code, out = run_out(["cite", "--root", str(ROOT)], capsys)
     assert code == 0
-    assert f"(Version {VERSION}) [Data set]." in out
+    assert f"(Version {VERSION}) [Data set]." in out and "@misc" not in out
+    code, out = run_out(["cite", "--format", "bibtex", "--root", str(ROOT)], capsys)
+    assert code == 0 and "[Data set]" not in out
     assert "@misc{ddsc_" + VERSION.replace(".", "_") + "," in out and "version = {" + VERSION + "}" in out
 
 
@@ -117,4 +119,4 @@ def test_wheel_bundles_the_data_for_load(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(source)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     names = zipfile.ZipFile(next(tmp_path.glob("ddsc-*.whl"))).namelist()
-    assert {"ddsc/typed.py", "ddsc/_data/datapackage.json", "ddsc/_data/tables/programs.csv", "ddsc/_data/schemas/programs.json"} <= set(names)
+    assert {"ddsc/api.py", "ddsc/_data/datapackage.json", "ddsc/_data/tables/programs.csv", "ddsc/_data/schemas/programs.json"} <= set(names)

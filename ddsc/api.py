@@ -28,7 +28,7 @@ def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Sou
     unless ``verify=False`` (for a working folder being edited)."""
     source = Source(_package_root(Path(path) if path is not None else None))
     if verify and source.exists("SHA256SUMS"):
-        from ddsc.release import checksum_problems
+        from ddsc.verify import checksum_problems
 
         problems = checksum_problems(source)
         if problems:
