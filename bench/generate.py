@@ -55,7 +55,7 @@ def _key(table, n: int, dates: pd.Series | None) -> pd.Series:
 
 def _column(field, n: int, rng, keys: dict, table, frame: dict) -> pd.Series:
     """Valid values for one field (empty where the field is optional and has no simple valid value)."""
-    fk = next((f for f in table.foreign_keys if f.field == field.name), None)
+    fk = next((f for f in table.foreign_keys if f.fields == (field.name,)), None)
     if fk is not None:
         if fk.resource == table.name:  # a self-reference: each row's parent comes before it
             ids = frame[table.primary_key[0]]

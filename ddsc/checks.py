@@ -18,11 +18,10 @@ from ddsc.model import Table, arrow_strings
 from ddsc.package import CITATION_TABLE
 from ddsc.problems import Problem, line_of
 
-FK_CHECK = "foreign key {field} -> {resource}.{reference}"
+FK_CHECK = "foreign key {label}"
 TARGET_CHECK = "citation target exists: record_id"
 CITED_CHECK = "cited with a locator: {key}"
 UNIQUE_CHECK = "unique"  # Table Schema uniqueness: among the values present (missing cells may repeat)
-FK_RX = re.compile(r"foreign key (\w+) -> (\w+)\.(\w+)$")
 
 
 def _keys(frame: pd.DataFrame | None, column: str) -> pd.Series:
@@ -38,14 +37,25 @@ def _in(values: pd.Series, keys: pd.Series) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
+def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """One text key per row from one or more columns; missing when any part is missing (not checked)."""
+    if len(columns) == 1:
+        return frame[columns[0]]
+    parts = [frame[c].astype("string") for c in columns]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + "\x1f" + part  # a unit separator: refused in every cell, so keys cannot collide
+    return joined
+
+
 def _foreign_key(table: Table, fk, tables: dict) -> pa.Check:
     def check(frame: pd.DataFrame) -> pd.Series:
         target = frame if fk.resource == table.name else tables.get(fk.resource)
-        if target is None:  # the referenced table is not given (or could not be read): nothing to check against
+        if target is None or any(r not in target for r in fk.references):  # the referenced table is not given (or could not be read)
             return pd.Series(True, index=frame.index)
-        return _in(frame[fk.field], _keys(target, fk.reference))
+        return _in(_joined(frame, fk.fields), _joined(target, fk.references).dropna().astype("string"))
 
-    return pa.Check(check, name=FK_CHECK.format(field=fk.field, resource=fk.resource, reference=fk.reference))
+    return pa.Check(check, name=FK_CHECK.format(label=fk.label))
 
 
 def _citation_targets(model: dict[str, Table], tables: dict) -> pa.Check:
@@ -120,11 +130,12 @@ def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None 
     line = line_of(row)
     if text is not None and column in text.columns:  # quote the cell as written
         case = case._replace(failure_case=text.at[row, column])
-    fk = FK_RX.match(check)
+    fk = next((fk for fk in table.foreign_keys if check == FK_CHECK.format(label=fk.label)), None)
     if fk:
-        if column != fk.group(1):
+        if column != fk.field:
             return None
-        return Problem(name, line, column, f"{_value_text(case.failure_case)} not found in {fk.group(2)}.{fk.group(3)}", "foreign-key")
+        value = tuple(str(frame.at[row, c]) for c in fk.fields) if len(fk.fields) > 1 else case.failure_case
+        return Problem(name, line, column, f"{_value_text(value) if len(fk.fields) == 1 else repr(value)} not found in {fk.target}", "foreign-key")
     if check == TARGET_CHECK:
         if column != "record_id":
             return None

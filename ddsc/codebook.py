@@ -8,7 +8,7 @@ CONSTRAINT_ORDER = ("required", "unique", "pattern", "minimum", "maximum", "minL
 def _constraints(field, table: Table) -> str:
     cons = field.constraints
     parts = [f"{k}: `{cons[k]}`" if k not in ("required", "unique") else k for k in CONSTRAINT_ORDER if cons.get(k) not in (None, False)]
-    parts += [f"references `{fk.resource}.{fk.reference}`" for fk in table.foreign_keys if fk.field == field.name]
+    parts += [f"references `{fk.target}`" for fk in table.foreign_keys if field.name in fk.fields]
     if field.name in table.primary_key:
         parts.insert(0, "primary key")
     return "; ".join(parts)

@@ -34,7 +34,7 @@ def _documentation(report) -> tuple[list, list]:
     columns = []
     for t in report.model.values():
         for position, f in enumerate(t.fields, 1):
-            refs = [f"{fk.resource}.{fk.reference}" for fk in t.foreign_keys if fk.field == f.name]
+            refs = [fk.target for fk in t.foreign_keys if f.name in fk.fields]
             levels = ", ".join(f.enum) if f.enum else None
             columns.append((t.name, f.name, position, f.type, f.description, int(f.required), f.constraints.get("pattern"), levels, ", ".join(refs) or None))
     return tables, columns

@@ -162,9 +162,27 @@ def sql_literal(value) -> str:
 
 @dataclass(frozen=True)
 class ForeignKey:
-    field: str
+    """``fields`` of a row reference ``references`` of a row of ``resource`` (composite when more than one)."""
+
+    fields: tuple[str, ...]
     resource: str
-    reference: str
+    references: tuple[str, ...]
+
+    @property
+    def field(self) -> str:
+        """The first field (the one a failure is located at)."""
+        return self.fields[0]
+
+    @property
+    def target(self) -> str:
+        """``resource.field`` or ``resource.(a, b)``, as messages and documentation name it."""
+        refs = self.references[0] if len(self.references) == 1 else "(" + ", ".join(self.references) + ")"
+        return f"{self.resource}.{refs}"
+
+    @property
+    def label(self) -> str:
+        own = self.fields[0] if len(self.fields) == 1 else "(" + ", ".join(self.fields) + ")"
+        return f"{own} -> {self.target}"
 
 
 @dataclass(frozen=True)
@@ -186,11 +204,8 @@ class Table:
     def from_resource(cls, resource: dict, schema: dict) -> Table:
         fks = []
         for fk in schema.get("foreignKeys", []):
-            fields, ref = _as_list(fk["fields"]), fk["reference"]
-            refs = _as_list(ref["fields"])
-            if len(fields) != 1 or len(refs) != 1:
-                raise ValueError("composite foreign keys are not supported")
-            fks.append(ForeignKey(fields[0], ref.get("resource") or resource["name"], refs[0]))
+            ref = fk["reference"]
+            fks.append(ForeignKey(tuple(_as_list(fk["fields"])), ref.get("resource") or resource["name"], tuple(_as_list(ref["fields"]))))
         return cls(
             name=resource["name"], path=resource["path"],
             fields=tuple(Field.from_schema(f) for f in schema["fields"]),
@@ -224,5 +239,6 @@ class Table:
     def create_sql(self) -> str:
         lines = [f.sql_column() for f in self.fields]
         lines.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in self.primary_key) + ")")
-        lines += [f'FOREIGN KEY ("{fk.field}") REFERENCES "{fk.resource}" ("{fk.reference}")' for fk in self.foreign_keys]
+        quoted = lambda names: ", ".join(f'"{n}"' for n in names)  # noqa: E731
+        lines += [f'FOREIGN KEY ({quoted(fk.fields)}) REFERENCES "{fk.resource}" ({quoted(fk.references)})' for fk in self.foreign_keys]
         return f'CREATE TABLE "{self.name}" (\n  ' + ",\n  ".join(lines) + "\n)"

@@ -75,12 +75,12 @@ def _foreign_key_problems(where: str, fk, names: list, table: str, names_of: dic
     refs = [ref.get("fields")] if isinstance(ref.get("fields"), str) else ref.get("fields") or []
     resource = ref.get("resource") or table
     problems = [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key field {f!r} is not a field", "schema") for f in fields if f not in names]
-    if len(fields) != 1 or len(refs) != 1:
-        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "only single-field foreign keys are supported", "schema"))
+    if not fields or len(fields) != len(refs) or not all(isinstance(f, str) for f in fields + refs):
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key needs as many reference fields as fields, one or more", "schema"))
     elif resource not in names_of:
         problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown resource {resource!r}", "schema"))
-    elif names_of[resource] is not None and refs[0] not in names_of[resource]:
-        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown field {resource}.{refs[0]}", "schema"))
+    elif names_of[resource] is not None:
+        problems += [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown field {resource}.{r}", "schema") for r in refs if r not in names_of[resource]]
     return problems
 
 

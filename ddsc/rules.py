@@ -77,7 +77,7 @@ def cycle_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
     for name, frame in tables.items():
         key = model[name].primary_key
         for fk in model[name].foreign_keys:
-            if fk.resource != name or len(key) != 1:
+            if fk.resource != name or len(key) != 1 or len(fk.fields) != 1:
                 continue
             ids = frame[key[0]].astype(object).where(frame[key[0]].notna(), None)
             parents = frame[fk.field].astype(object).where(frame[fk.field].notna(), None)
