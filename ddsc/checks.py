@@ -12,6 +12,8 @@ import re
 
 import pandas as pd
 import pandera.pandas as pa
+
+from ddsc.kinds import check as kinded_check, kind_of_check
 import pyarrow.compute as pc
 
 from ddsc.model import Table, arrow_strings
@@ -55,7 +57,7 @@ def _foreign_key(table: Table, fk, tables: dict) -> pa.Check:
             return pd.Series(True, index=frame.index)
         return _in(_joined(frame, fk.fields), _joined(target, fk.references).dropna().astype("string"))
 
-    return pa.Check(check, name=FK_CHECK.format(label=fk.label))
+    return kinded_check(check, FK_CHECK.format(label=fk.label), "foreign-key")
 
 
 def _citation_targets(model: dict[str, Table], tables: dict) -> pa.Check:
@@ -71,7 +73,7 @@ def _citation_targets(model: dict[str, Table], tables: dict) -> pa.Check:
             ok[rows] = _in(frame["record_id"][rows], keys).to_numpy()
         return ok
 
-    return pa.Check(check, name=TARGET_CHECK)
+    return kinded_check(check, TARGET_CHECK, "citation-target")
 
 
 def _cited(table: Table, tables: dict) -> pa.Check:
@@ -84,7 +86,7 @@ def _cited(table: Table, tables: dict) -> pa.Check:
         chosen = (links["table_name"] == table.name).to_numpy(dtype=bool, na_value=False) & links["locator"].notna().to_numpy()
         return _in(frame[key], links["record_id"][chosen].dropna()) & frame[key].notna()
 
-    return pa.Check(check, name=CITED_CHECK.format(key=key))
+    return kinded_check(check, CITED_CHECK.format(key=key), "uncited")
 
 
 def table_schema(table: Table, model: dict[str, Table], tables: dict) -> pa.DataFrameSchema:
@@ -93,7 +95,7 @@ def table_schema(table: Table, model: dict[str, Table], tables: dict) -> pa.Data
     columns = {
         f.name: pa.Column(
             f.pandas_dtype(),
-            checks=f.pandera_checks() + ([pa.Check(lambda s: ~s.duplicated(keep=False), name=UNIQUE_CHECK)] if f.constraints.get("unique") and pk != [f.name] else []),
+            checks=f.pandera_checks() + ([kinded_check(lambda s: ~s.duplicated(keep=False), UNIQUE_CHECK, "unique")] if f.constraints.get("unique") and pk != [f.name] else []),
             nullable=not (f.required or f.name in pk),
             unique=pk == [f.name],
             report_duplicates="all",
@@ -124,8 +126,8 @@ def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None 
     check, column, name = str(case.check), case.column, table.name
     if pd.isna(case.index):
         if check.startswith("column_in_"):
-            return Problem(name, 1, str(case.failure_case), "column does not match the schema", "header")
-        return Problem(name, 1, str(column or ""), f"{check}: {case.failure_case}", "dtype" if check.startswith("dtype") else "schema")
+            return Problem(name, 1, str(case.failure_case), "column does not match the schema", "frame-columns")
+        return Problem(name, 1, str(column or ""), f"{check}: {case.failure_case}", "dtype" if check.startswith("dtype") else "frame-columns")
     row = int(case.index)
     line = line_of(row)
     if text is not None and column in text.columns:  # quote the cell as written
@@ -156,7 +158,7 @@ def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None 
         return Problem(name, line, ", ".join(table.primary_key), f"duplicate primary key {key!r}", "primary-key")
     if check.startswith("dtype"):
         return Problem(name, line, column, f"value {_value_text(case.failure_case)} has the wrong type: {check}", "dtype")
-    return Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {check}", "constraint")
+    return Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {check}", kind_of_check(check) or "unlocated")
 
 
 def schema_problems(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: Table, skip: set = frozenset(), text: pd.DataFrame | None = None) -> list[Problem]:

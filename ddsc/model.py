@@ -25,11 +25,8 @@ FORMULA_START = ("=", "+", "-", "@")
 INTEGER_RX = r"[+-]?[0-9]+"
 NUMBER_RX = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 DATE_RX = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-# Free text must not carry bidirectional controls (they reorder what a reader sees).
-BIDI_RX = "[\u202a-\u202e\u2066-\u2069]"
-CONTROL_RX = "[\x00-\x1f\x7f]"  # control characters (terminal escapes, tabs, line breaks) do not belong in a cell
-ZERO_WIDTH_RX = "[\u200b-\u200d\u2060\ufeff]"  # invisible characters: reported so that two equal-looking values differ visibly
-INVISIBLE_RX = CONTROL_RX[:-1] + BIDI_RX[1:-1] + ZERO_WIDTH_RX[1:]  # one pass for all three
+from ddsc.text import INVISIBLE_RX  # noqa: E402 - one definition, shared with the terminal output
+
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
@@ -133,26 +130,25 @@ class Field:
 
     # --- pandera ----------------------------------------------------------------------------------
     def pandera_checks(self) -> list:
-        """Checks on the typed column; missing cells are left to ``nullable``."""
-        import pandera.pandas as pa
+        """Checks on the typed column, each with its problem kind (``ddsc.kinds``); missing cells are left to ``nullable``."""
+        from ddsc.kinds import check
 
         checks = []
         if self.free_text:  # a pattern or an enum decides on its own whether spaces may surround a value
-            checks.append(pa.Check(lambda s: s == s.str.strip(), name="no leading or trailing whitespace"))
-        if self.free_text:
-            checks.append(pa.Check(lambda s: ~s.str.startswith(FORMULA_START), name="does not start with =, +, - or @ (spreadsheet formula)"))
-            checks.append(pa.Check(lambda s: ~s.str.contains(INVISIBLE_RX, regex=True), name="has no control, bidirectional or zero-width character"))
+            checks.append(check(lambda s: s == s.str.strip(), "no leading or trailing whitespace", "whitespace"))
+            checks.append(check(lambda s: ~s.str.startswith(FORMULA_START), "does not start with =, +, - or @ (spreadsheet formula)", "formula"))
+            checks.append(check(lambda s: ~s.str.contains(INVISIBLE_RX, regex=True), "has no control, bidirectional or invisible character", "invisible-character"))
         if "pattern" in self.constraints:
             rx = re.compile(self.constraints["pattern"])
-            checks.append(pa.Check(lambda s, rx=rx: s.str.fullmatch(rx).fillna(False).astype(bool), name=f"matches pattern {rx.pattern}"))
+            checks.append(check(lambda s, rx=rx: s.str.fullmatch(rx).fillna(False).astype(bool), f"matches pattern {rx.pattern}", "pattern"))
         if self.enum:
-            checks.append(pa.Check.isin(self.enum, name=self.type_check_name()))
+            checks.append(check(lambda s, levels=tuple(self.enum): s.isin(levels), self.type_check_name(), "enum"))
         for key, bound in self.bounds():
             op = "ge" if key == "minimum" else "le"
-            checks.append(pa.Check(lambda s, b=bound, op=op: getattr(s, op)(b), name=f"{key} {self.constraints[key]}"))
+            checks.append(check(lambda s, b=bound, op=op: getattr(s, op)(b), f"{key} {self.constraints[key]}", "range"))
         for key, op in (("minLength", "ge"), ("maxLength", "le")):
             if key in self.constraints:
-                checks.append(pa.Check(lambda s, n=self.constraints[key], op=op: getattr(s.str.len(), op)(n), name=f"{key} {self.constraints[key]}"))
+                checks.append(check(lambda s, n=self.constraints[key], op=op: getattr(s.str.len(), op)(n), f"{key} {self.constraints[key]}", "length"))
         return checks
 
 

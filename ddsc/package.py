@@ -36,32 +36,32 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
     """What makes a Table Schema unusable: no fields, unknown types, bad patterns, keys naming missing columns."""
     where = f"schemas.{name}"
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
-        return [Problem(DESCRIPTOR, 1, where, "the schema has no list of fields", "schema")]
+        return [Problem(DESCRIPTOR, 1, where, "the schema has no list of fields", "schema-fields")]
     problems, names = [], []
     for i, spec in enumerate(schema["fields"]):
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
-            problems.append(Problem(DESCRIPTOR, 1, f"{where}.fields[{i}]", "a field has no name", "schema"))
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.fields[{i}]", "a field has no name", "schema-fields"))
             continue
         names.append(spec["name"])
         if spec.get("type", "string") not in KNOWN_TYPES:
-            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"unknown field type {spec.get('type')!r}; use one of {', '.join(KNOWN_TYPES)}", "schema"))
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"unknown field type {spec.get('type')!r}; use one of {', '.join(KNOWN_TYPES)}", "field-type"))
         cons = spec.get("constraints", {})
         if not isinstance(cons, dict):
-            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "constraints is not an object", "schema"))
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "constraints is not an object", "field-type"))
             continue
         if "pattern" in cons:
             try:
                 re.compile(cons["pattern"])
             except (re.error, TypeError) as err:
-                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"invalid pattern {cons['pattern']!r}: {err}", "schema"))
+                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"invalid pattern {cons['pattern']!r}: {err}", "schema-constraint"))
         if "enum" in cons and (not isinstance(cons["enum"], list) or not cons["enum"]):
-            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum is not a non-empty list", "schema"))
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum is not a non-empty list", "schema-constraint"))
     if len(set(names)) != len(names):
-        problems.append(Problem(DESCRIPTOR, 1, where, "duplicate field names", "schema"))
+        problems.append(Problem(DESCRIPTOR, 1, where, "duplicate field names", "schema-fields"))
     pk = schema.get("primaryKey", [])
     for key in [pk] if isinstance(pk, str) else pk if isinstance(pk, list) else [None]:
         if key not in names:
-            problems.append(Problem(DESCRIPTOR, 1, f"{where}.primaryKey", f"primary key names {key!r}, not a field", "schema"))
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.primaryKey", f"primary key names {key!r}, not a field", "schema-key"))
     for fk in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys", []), list) else [None]:
         problems += _foreign_key_problems(where, fk, names, name, names_of)
     return problems
@@ -70,17 +70,17 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
 def _foreign_key_problems(where: str, fk, names: list, table: str, names_of: dict) -> list[Problem]:
     ref = fk.get("reference") if isinstance(fk, dict) else None
     if not isinstance(ref, dict):
-        return [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key has no reference", "schema")]
+        return [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key has no reference", "schema-key")]
     fields = [fk.get("fields")] if isinstance(fk.get("fields"), str) else fk.get("fields") or []
     refs = [ref.get("fields")] if isinstance(ref.get("fields"), str) else ref.get("fields") or []
     resource = ref.get("resource") or table
-    problems = [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key field {f!r} is not a field", "schema") for f in fields if f not in names]
+    problems = [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key field {f!r} is not a field", "schema-key") for f in fields if f not in names]
     if not fields or len(fields) != len(refs) or not all(isinstance(f, str) for f in fields + refs):
-        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key needs as many reference fields as fields, one or more", "schema"))
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key needs as many reference fields as fields, one or more", "schema-key"))
     elif resource not in names_of:
-        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown resource {resource!r}", "schema"))
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown resource {resource!r}", "schema-key"))
     elif names_of[resource] is not None:
-        problems += [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown field {resource}.{r}", "schema") for r in refs if r not in names_of[resource]]
+        problems += [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown field {resource}.{r}", "schema-key") for r in refs if r not in names_of[resource]]
     return problems
 
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from ddsc.text import escape
+
 MAX_SHOWN = 1000  # problems printed before "... and N more"
 
 
@@ -16,22 +18,15 @@ class Problem:
     line: int
     column: str
     message: str
-    kind: str = field(default="", compare=False)
+    kind: str = field(default="unlocated", compare=False)
+
+    def __post_init__(self):
+        from ddsc.kinds import kind
+
+        kind(self.kind)  # every kind is declared in ddsc/kinds.py
 
     def __str__(self) -> str:
         return escape(f"{self.table}:{self.line}:{self.column}: {self.message}")
-
-
-def escape(text: str) -> str:
-    """Control characters, bidirectional and zero-width characters shown as escapes, never sent raw to a terminal."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code < 32 or code == 127 or 0x80 <= code < 0xA0 or 0x200B <= code <= 0x200F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code == 0xFEFF:
-            out.append(f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def capped(problems: list, limit: int = MAX_SHOWN) -> list[str]:

@@ -44,16 +44,16 @@ def encoding_problems(data: bytes, table: str) -> list[Problem]:
 
 def header_problems(found: list[str], expected: list[str], table: str) -> list[Problem]:
     if len(found) > MAX_COLUMNS:
-        return [Problem(table, 1, "", f"header has {len(found):,} columns, the schema {len(expected)}", "header")]
+        return [Problem(table, 1, "", f"header has {len(found):,} columns, the schema {len(expected)}", "too-many-columns")]
     missing = [name for name in expected if name not in found]
     extra = [name for name in found if name not in expected]
-    problems = [Problem(table, 1, name, "required column is missing", "header") for name in missing]
-    problems += [Problem(table, 1, name, "unknown column not in the schema", "header") for name in extra]
+    problems = [Problem(table, 1, name, "required column is missing", "missing-column") for name in missing]
+    problems += [Problem(table, 1, name, "unknown column not in the schema", "unknown-column") for name in extra]
     if len(set(found)) != len(found):
-        problems.append(Problem(table, 1, "", "duplicate column names in the header", "header"))
+        problems.append(Problem(table, 1, "", "duplicate column names in the header", "duplicate-column"))
     if not problems and found != expected:
         first = next(i for i, (a, b) in enumerate(zip(found, expected)) if a != b)
-        problems.append(Problem(table, 1, found[first], f"columns out of schema order: expected {', '.join(expected)}", "header"))
+        problems.append(Problem(table, 1, found[first], f"columns out of schema order: expected {', '.join(expected)}", "column-order"))
     return problems
 
 
@@ -113,14 +113,14 @@ def read_table(source: Source, path: str, expected: list[str], table: str) -> tu
     except UnsafeRelease as err:
         return None, [Problem(table, 0, "", str(err), "unsafe-path")]
     if not data:
-        return None, [Problem(table, 1, "", "file is empty: no header", "header")]
+        return None, [Problem(table, 1, "", "file is empty: no header", "empty-file")]
     problems = encoding_problems(data, table)
     if problems:
         return None, problems
     header_end = data.find(b"\n")
     first_line = data[: header_end if header_end >= 0 else len(data)]
     if not first_line:
-        return None, [Problem(table, 1, "", "file is empty: no header", "header")]
+        return None, [Problem(table, 1, "", "file is empty: no header", "empty-file")]
     if utf8_problems(first_line, table):
         return None, utf8_problems(first_line, table)
     header = next(csv.reader([first_line.decode("utf-8")]))
@@ -130,7 +130,7 @@ def read_table(source: Source, path: str, expected: list[str], table: str) -> tu
     if data.find(b'"') >= 0:
         problems += row_problems(data, len(header), table)
     if header_end < 0 or header_end == len(data) - 1:
-        problems.append(Problem(table, 1, "", "table has a header but no rows", "header"))
+        problems.append(Problem(table, 1, "", "table has a header but no rows", "no-rows"))
     if problems:
         return None, problems
     try:

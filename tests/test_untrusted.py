@@ -302,7 +302,7 @@ def test_repeated_problems_are_capped(package, capsys):
     assert len(err.splitlines()) < 1100
 
 
-@pytest.mark.parametrize(("value", "check"), [("Bidi \u202e text", "has no control, bidirectional or zero-width character"), ("Zero\u200bwidth", "has no control, bidirectional or zero-width character")])
+@pytest.mark.parametrize(("value", "check"), [("Bidi \u202e text", "has no control, bidirectional or invisible character"), ("Zero\u200bwidth", "has no control, bidirectional or invisible character")])
 def test_bidirectional_and_zero_width_characters_in_free_text_are_reported(package, capsys, value, check):
     line = append_rows(package, "citations", [dict(citation_id="odd_text", citation_type="report", title=value, language="en")])
     code, err = run(["validate", "--root", str(package)], capsys)

@@ -1,0 +1,86 @@
+"""The registry of problem kinds: every kind a check can report, declared once with a title and a
+description. ``Problem.kind`` must be one of them; tools and tests match on the kind and the location
+(table, line, column), never on the message, which is for people and may improve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    title: str
+    description: str
+
+
+_DECLARED = (
+    # files and the descriptor (ddsc.package, ddsc.validate)
+    Kind("missing-file", "missing file", "A file the descriptor names does not exist."),
+    Kind("unsafe-path", "unsafe path", "A path is absolute, a URL, leaves the package, or passes through a symbolic link or special file."),
+    Kind("invalid-json", "invalid JSON", "The descriptor, a schema or .zenodo.json is not valid JSON."),
+    Kind("descriptor", "descriptor", "datapackage.json is not an object, declares no resources, or a resource has no valid or a duplicate name."),
+    Kind("schema-fields", "schema fields", "A Table Schema has no list of fields, a field without a name, or duplicate field names."),
+    Kind("field-type", "field type", "A field declares a type other than string, integer, number, boolean or date, or its constraints are not an object."),
+    Kind("schema-constraint", "schema constraint", "A pattern does not compile, or an enum is not a non-empty list."),
+    Kind("schema-key", "schema key", "A primary or foreign key names a field, resource or reference field that does not exist, or a foreign key is malformed."),
+    # bytes and structure of a CSV file (ddsc.read)
+    Kind("encoding", "encoding", "A byte order mark, a NUL byte, a carriage return or invalid UTF-8."),
+    Kind("empty-file", "empty file", "The file is empty: it has no header."),
+    Kind("no-rows", "no rows", "The table has a header but no rows."),
+    Kind("too-many-columns", "too many columns", "The header has more columns than the limit."),
+    Kind("missing-column", "missing column", "A column of the schema is not in the header."),
+    Kind("unknown-column", "unknown column", "The header has a column the schema does not declare."),
+    Kind("duplicate-column", "duplicate column", "The header names a column twice."),
+    Kind("column-order", "column order", "The columns are not in schema order."),
+    Kind("blank-line", "blank line", "A line is empty."),
+    Kind("row-shape", "row shape", "A row has more or fewer cells than the header, or an unbalanced quote or a line break inside a cell."),
+    # cells (ddsc.validate, ddsc.checks, ddsc.model)
+    Kind("type", "type", "A cell is not a value of the column's type (integer, number, boolean, date)."),
+    Kind("enum", "enum", "A cell is not one of the column's levels."),
+    Kind("required", "required", "A required cell is empty."),
+    Kind("pattern", "pattern", "A cell does not match the column's pattern."),
+    Kind("range", "range", "A value is below the column's minimum or above its maximum."),
+    Kind("length", "length", "A text is shorter than the column's minLength or longer than its maxLength."),
+    Kind("whitespace", "whitespace", "A free-text cell starts or ends with whitespace."),
+    Kind("formula", "spreadsheet formula", "A free-text cell starts with =, +, - or @ (a spreadsheet would run it as a formula)."),
+    Kind("invisible-character", "invisible character", "A free-text cell holds a control, bidirectional or invisible character (ddsc.text)."),
+    Kind("unique", "unique", "A value of a unique column occurs twice."),
+    Kind("primary-key", "primary key", "A primary key occurs twice or is missing."),
+    Kind("foreign-key", "foreign key", "A value (or a combination, for a composite key) is not found in the referenced table."),
+    Kind("citation-target", "citation target", "A record_citations row names a record that does not exist."),
+    Kind("uncited", "uncited record", "A record of a table that requires citations has no record_citations row with a locator."),
+    Kind("dtype", "column type", "A column as a whole does not have the schema's type (frames checked with ddsc.pandera_schemas)."),
+    Kind("frame-columns", "frame columns", "A frame's columns do not match the schema (frames checked with ddsc.pandera_schemas)."),
+    Kind("unlocated", "unlocated failure", "A check failed without a failing cell to point at; never passed silently."),
+    # rules a Table Schema cannot state (ddsc.rules)
+    Kind("future-date", "future date", "A date lies after today."),
+    Kind("precision", "date precision", "A *_precision cell disagrees with its date (missing, given for an empty date, or a month/year date not on the period's first day)."),
+    Kind("date-order", "date order", "An end date lies before its start date, compared at the coarser precision of the two."),
+    Kind("cycle", "cycle", "A parent_* hierarchy loops back on itself."),
+    Kind("version", "version", "The version is not MAJOR.MINOR.PATCH, differs between the files that mirror it, or has no CHANGES.md entry."),
+    # the repository's build (ddsc.steps.run)
+    Kind("stale-derived", "stale derived table", "A derived table differs from its rebuild from the core tables."),
+)
+KINDS: dict[str, Kind] = {k.code: k for k in _DECLARED}
+
+_CHECK_KINDS: dict[str, str] = {}
+
+
+def kind(code: str) -> str:
+    """``code``, after checking that it is declared."""
+    if code not in KINDS:
+        raise ValueError(f"undeclared problem kind {code!r}: declare it in ddsc/kinds.py")
+    return code
+
+
+def check(function, name: str, code: str, **options):
+    """A pandera check whose failures are reported with the kind ``code`` (looked up by the check's name)."""
+    import pandera.pandas as pa
+
+    _CHECK_KINDS[name] = kind(code)
+    return pa.Check(function, name=name, **options)
+
+
+def kind_of_check(name: str) -> str | None:
+    return _CHECK_KINDS.get(name)
