@@ -107,10 +107,11 @@ def write_datasette_metadata(report, folder: Path) -> list[str]:
 
 
 def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
-    """The typed frame as Arrow with pandas metadata (so ``pd.read_parquet`` restores the dtypes) and each
-    field's description in its metadata."""
+    """The typed frame as Arrow with pandas metadata (so ``pd.read_parquet`` restores the dtypes), dates as
+    ``date32`` (every Parquet reader shows a date, not a timestamp) and each field's description in its metadata."""
     converted = pa.Table.from_pandas(frame, preserve_index=False)
-    fields = [converted.schema.field(f.name).with_metadata({"description": f.description}).with_nullable(not f.required) for f in table.fields]
+    fields = [converted.schema.field(f.name).with_type(f.arrow_type() if f.type == "date" else converted.schema.field(f.name).type)
+              .with_metadata({"description": f.description}).with_nullable(not f.required) for f in table.fields]
     return converted.cast(pa.schema(fields, metadata=converted.schema.metadata))
 
 
