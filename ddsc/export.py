@@ -6,6 +6,7 @@ Each ``write_*`` takes the validation report and the release folder and returns 
 from __future__ import annotations
 
 import json
+import textwrap
 import sqlite3
 from pathlib import Path
 
@@ -69,6 +70,8 @@ def write_sqlite(report, folder: Path) -> list[str]:
             db.execute(table.create_sql())
             cells = [_cells(report.tables[name][f.name], f) for f in table.fields]
             db.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" for _ in cells)})', zip(*cells))
+            for statement in table.index_sql():
+                db.execute(statement)
         db.execute("COMMIT")
     finally:
         db.close()
@@ -125,13 +128,38 @@ def write_parquet(report, folder: Path) -> list[str]:
     return paths
 
 
+STATA_LONG = (-2_147_483_647, 2_147_483_620)  # Stata's long; larger integers are stored as doubles
+STATA_EXACT = 2**53  # a double holds every integer up to here exactly
+
+
+def stata_label(text: str) -> str:
+    """A variable or dataset label: markdown removed, cut at a word boundary to Stata's 80 characters."""
+    plain = " ".join(text.replace("`", "").split())
+    return plain if len(plain) <= STATA_LABEL else textwrap.shorten(plain, STATA_LABEL, placeholder="...")
+
+
+def _stata_integers(column: pd.Series, table: Table, name: str) -> pd.Series:
+    values = column.dropna()
+    if values.empty or (values.min() >= STATA_LONG[0] and values.max() <= STATA_LONG[1]):
+        return column.astype("Int32")
+    if values.abs().max() < STATA_EXACT:
+        return column.astype("Float64")
+    raise ValueError(f"{table.name}:{name}: integer {values.abs().max()} cannot be held exactly in a Stata file")
+
+
 def stata_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """What ``to_stata`` can write: text as str ('' when missing, as Stata has no missing string), enums as
-    their text, dates as datetime64, nullable integers as integers (types from ``Field.stata_dtype``)."""
+    labelled integers (1 = first level; missing as .), dates as datetime64 written as %td, integers as
+    long (or double when larger; a value no Stata type holds exactly fails the build)."""
     out = {}
     for f in table.fields:
         column = frame[f.name]
-        if f.stata_dtype() == "str":
+        if f.enum:
+            codes = pd.Series(column.cat.codes, index=column.index).astype("Int32") + 1
+            out[f.name] = codes.where(column.notna())
+        elif f.type == "integer":
+            out[f.name] = _stata_integers(column, table, f.name)
+        elif f.stata_dtype() == "str":
             out[f.name] = column.astype(object).where(column.notna(), "").astype(str)
         else:
             out[f.name] = column.astype(f.stata_dtype())
@@ -139,16 +167,18 @@ def stata_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def write_stata(report, folder: Path) -> list[str]:
-    """One Stata 118 (UTF-8) file per table, with the dataset label and variable labels from the descriptions."""
+    """One Stata 118 (UTF-8) file per table, with the dataset label, variable labels from the descriptions
+    and value labels from the enums."""
     (folder / "stata").mkdir(exist_ok=True)
     paths = []
     for name, table in report.model.items():
         rel = f"stata/{name}.dta"
         frame = stata_frame(report.tables[name], table)
         dates = {f.name: "td" for f in table.fields if f.type == "date"}
-        labels = {f.name: f.description[:STATA_LABEL] for f in table.fields}
-        frame.to_stata(folder / rel, write_index=False, version=118, convert_dates=dates, variable_labels=labels,
-                       data_label=(table.title or name)[:STATA_LABEL], time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
+        labels = {f.name: stata_label(f.description) for f in table.fields}
+        values = {f.name: {i: str(level) for i, level in enumerate(f.enum, 1)} for f in table.fields if f.enum}
+        frame.to_stata(folder / rel, write_index=False, version=118, convert_dates=dates, variable_labels=labels, value_labels=values,
+                       data_label=stata_label(table.title or name), time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
         paths.append(rel)
     return paths
 

@@ -232,6 +232,16 @@ class Table:
                 out[f.name] = text[f.name][bad]
         return out
 
+    def index_sql(self) -> list[str]:
+        """An index on each foreign key that is not the leading part of the primary key (joins and filters stay fast)."""
+        out = []
+        for fk in self.foreign_keys:
+            if tuple(self.primary_key[: len(fk.fields)]) == fk.fields:
+                continue
+            cols = ", ".join(f'"{n}"' for n in fk.fields)
+            out.append(f'CREATE INDEX "ix_{self.name}_{"_".join(fk.fields)}" ON "{self.name}" ({cols})')
+        return out
+
     def create_sql(self) -> str:
         lines = [f.sql_column() for f in self.fields]
         lines.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in self.primary_key) + ")")

@@ -128,20 +128,26 @@ def test_r_reader_refuses_a_zip_slip_entry_and_writes_nothing_outside(unpacked, 
 
 
 def test_stata_files_read_back_with_labels_dates_and_integers(release):
+    from ddsc.export import stata_label
+
     desc = json.loads((release / "datapackage.json").read_text())
     for resource in desc["resources"]:
         schema = json.loads((release / resource["schema"]).read_text())
         with pd.io.stata.StataReader(release / "stata" / f"{resource['name']}.dta") as reader:
             frame = reader.read()
             labels = reader.variable_labels()
-            assert reader.data_label == (resource.get("title") or resource["name"])[:80]
+            assert reader.data_label == stata_label(resource.get("title") or resource["name"])
         assert list(frame.columns) == [f["name"] for f in schema["fields"]]
         for field in schema["fields"]:
-            assert labels[field["name"]] == field["description"][:80]
+            assert labels[field["name"]] == stata_label(field["description"])
+            assert len(labels[field["name"]]) <= 80 and "`" not in labels[field["name"]]
             if field.get("type") == "date":
                 assert pd.api.types.is_datetime64_any_dtype(frame[field["name"]]), field["name"]
             if field.get("type") == "integer":
                 assert pd.api.types.is_integer_dtype(frame[field["name"]]) or frame[field["name"]].isna().any(), field["name"]
+    programs = pd.read_stata(release / "stata" / "programs.dta")  # enums come back as categoricals from their value labels
+    levels = next(f for f in json.loads((release / "schemas" / "programs.json").read_text())["fields"] if f["name"] == "category")["constraints"]["enum"]
+    assert isinstance(programs["category"].dtype, pd.CategoricalDtype) and set(programs["category"].dropna()) <= set(levels)
     countries = pd.read_stata(release / "stata" / "countries.dta")
     assert countries.set_index("country_id").at["NAM", "iso2"] == "NA"
     assert countries.set_index("country_id").at["JPN", "cow_code"] == 740

@@ -77,12 +77,21 @@ def test_stata_holds_every_row_with_dates_as_dates(validated, release):
         with pd.io.stata.StataReader(path) as reader:
             frame = reader.read(convert_categoricals=False)
             formats = dict(zip(frame.columns, reader._fmtlist))
+            value_labels = reader.value_labels()
+            label_names = dict(zip(frame.columns, reader._lbllist))
+            variable_labels = reader.variable_labels()
+        reader_labels = {c: value_labels[label_names[c]] for c in frame.columns if label_names[c]}
+        assert set(reader_labels) == {f.name for f in table.fields if f.enum}, name
+        assert all(len(label) <= 80 and "`" not in label for label in variable_labels.values()), name
         assert list(frame.columns) == table.field_names
         assert len(frame) == len(validated.tables[name]), name
         for f in table.fields:
             expected = [_python(v, f.type) for v in validated.tables[name][f.name].astype(object)]
             column = frame[f.name]
-            if f.type == "date":
+            if f.enum:  # labelled integers: 1 is the first level, missing is .
+                labels = reader_labels[f.name]
+                found = [None if pd.isna(v) else labels[int(v)] for v in column]
+            elif f.type == "date":
                 assert formats[f.name] == "%td", (name, f.name, formats[f.name])
                 found = [None if pd.isna(v) else v.date() for v in column]
             elif f.type in ("integer", "boolean"):

@@ -1,0 +1,40 @@
+"""Stata files hold what was validated or the build fails: integers beyond Stata's long become doubles
+while exact, beyond that the export refuses; labels are plain text cut at a word boundary."""
+
+import pandas as pd
+import pytest
+
+from ddsc.export import stata_frame, stata_label
+from ddsc.model import Table
+
+SCHEMA = {"fields": [{"name": "row_id"}, {"name": "n", "type": "integer"}, {"name": "kind", "constraints": {"enum": ["a", "b"]}}], "primaryKey": ["row_id"]}
+
+
+def _frame(values):
+    table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, SCHEMA)
+    text = pd.DataFrame({"row_id": [f"r{i}" for i in range(len(values))], "n": [str(v) for v in values], "kind": ["b"] * (len(values) - 1) + [None]}, dtype="string")
+    return table, table.typed(text)
+
+
+def test_integers_within_long_stay_long_and_larger_ones_become_exact_doubles():
+    table, frame = _frame([740, 3000000000, 4294967296])
+    out = stata_frame(frame, table)
+    assert str(out["n"].dtype) == "Float64" and list(out["n"]) == [740, 3000000000, 4294967296]
+    table, frame = _frame([740, 2])
+    assert str(stata_frame(frame, table)["n"].dtype) == "Int32"
+
+
+def test_an_integer_no_stata_type_holds_fails_the_export():
+    table, frame = _frame([2**60, 1])
+    with pytest.raises(ValueError, match="cannot be held exactly"):
+        stata_frame(frame, table)
+
+
+def test_enums_are_labelled_integers_with_missing_as_missing():
+    table, frame = _frame([1, 2])
+    assert list(stata_frame(frame, table)["kind"].astype(object)) == [2, pd.NA]
+
+
+def test_labels_lose_markdown_and_are_cut_at_a_word_boundary():
+    label = stata_label("The `programs.program_id` of the program that " + "authorizes the activity " * 5)
+    assert len(label) <= 80 and "`" not in label and label.endswith("...") and not label[:-3].endswith(("autho", "activ"))
