@@ -27,7 +27,7 @@ def table_diff(old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> dict:
     before, after = _keyed(old[common], key), _keyed(new[common], key)
     changed = {}
     for k in sorted(before.keys() & after.keys()):
-        columns = [c for c in common if before[k][c] != after[k][c]]
+        columns = [(c, before[k][c], after[k][c]) for c in common if before[k][c] != after[k][c]]
         if columns:
             changed[k] = columns
     return {"columns_added": [c for c in new.columns if c not in old.columns], "columns_removed": [c for c in old.columns if c not in new.columns],
@@ -46,6 +46,13 @@ def diff(old_path, new_path, verify: bool = True) -> dict:
     return result
 
 
+def _short(value: str, width: int = 70) -> str:
+    """A cell for the terminal: quoted, missing shown as (empty), long text cut."""
+    if value == "":
+        return "(empty)"
+    return repr(value if len(value) <= width else value[: width - 3] + "...")
+
+
 def _key(k: tuple) -> str:
     return ", ".join(k)
 
@@ -59,5 +66,7 @@ def render(result: dict) -> str:
         lines += [f"  column added: {c}" for c in d["columns_added"]] + [f"  column removed: {c}" for c in d["columns_removed"]]
         lines += [f"  + {_key(k)}" for k in d["added"]]
         lines += [f"  - {_key(k)}" for k in d["removed"]]
-        lines += [f"  ~ {_key(k)}: {', '.join(cols)}" for k, cols in d["changed"].items()]
+        for k, cols in d["changed"].items():
+            lines.append(f"  ~ {_key(k)}")
+            lines += [f"      {c}: {_short(old)} -> {_short(new)}" for c, old, new in cols]
     return "\n".join(escape(line) for line in lines)

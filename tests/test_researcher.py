@@ -90,7 +90,7 @@ def test_diff_reports_added_removed_and_changed_rows(tmp_path, capsys):
     assert code == 0
     assert "events: 1 added, 0 removed, 0 changed" in out and "  + ev_2016_zz_new" in out
     assert "programs: 0 added, 1 removed, 1 changed" in out
-    assert "  - us_dsca_defense_trade" in out and "  ~ us_fmf: name_en" in out
+    assert "  - us_dsca_defense_trade" in out and "  ~ us_fmf\n      name_en: 'Foreign Military Financing' -> 'Foreign Military Financing Program'" in out
     assert "countries: 0 added, 0 removed, 0 changed" in out
 
 
