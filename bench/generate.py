@@ -101,8 +101,10 @@ def tables(rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             if field.name not in frame:
                 frame[field.name] = _column(field, n, rng, keys, table, frame)
         for field in table.fields:  # a precision is given exactly where its date is
-            if field.name.endswith("_precision"):
-                base = frame["date" if field.name == "date_precision" else field.name.removesuffix("_precision")]
+            from ddsc.model import date_of_precision
+
+            if date_of_precision(field.name):
+                base = frame[date_of_precision(field.name)]
                 frame[field.name] = base.where(base == "", "day")
         data = pd.DataFrame({f.name: frame[f.name] for f in table.fields})
         if len(table.primary_key) > 1:

@@ -40,17 +40,14 @@ def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Sou
 
 
 def read_text(source: Source, table: Table) -> pd.DataFrame:
-    """A table's cells as text: empty cells missing, the text ``NA`` kept."""
-    from ddsc.read import parse_csv
+    """A table's cells as text (empty cells missing, the text ``NA`` kept), read exactly as validation reads
+    it (``ddsc.read.read_table``: header unquoted, structure checked); a structural problem is an error."""
+    from ddsc.read import read_table
 
-    data = source.read(table.path)
-    if b"\x00" in data:
-        raise ValueError(f"{table.path}: NUL byte: not a text file")
-    header = data[: data.find(b"\n")].decode("utf-8", errors="replace").split(",") if b"\n" in data else []
-    try:  # the reader validation uses (Arrow's, multi-threaded); every cell a string, the text NA kept
-        return parse_csv(data, header).to_pandas(types_mapper=pd.ArrowDtype)
-    except Exception as err:  # noqa: BLE001 - pyarrow raises several types for malformed CSV
-        raise ValueError(f"{table.path}: unreadable CSV ({err})") from None
+    arrow, problems = read_table(source, table.path, table.field_names, table.name)
+    if problems:
+        raise ValueError(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    return arrow.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.DataFrame]:
@@ -64,9 +61,6 @@ def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.Da
     tables = {}
     for name, table in model.items():
         text = read_text(source, table)
-        missing = [f for f in table.field_names if f not in text.columns]
-        if missing:
-            raise ValueError(f"{name}: missing column(s) {', '.join(missing)}")
         typed = table.typed(text)
         bad = table.unparsed(text, typed)
         if bad:

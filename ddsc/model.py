@@ -29,6 +29,16 @@ from ddsc.text import INVISIBLE_RX  # noqa: E402 - one definition, shared with t
 
 
 
+def precision_column(date_field: str) -> str:
+    """The column holding the precision of a date column: ``date`` -> ``date_precision``, ``x_date`` -> ``x_date_precision``."""
+    return f"{date_field}_precision"
+
+
+def date_of_precision(column: str) -> str | None:
+    """The date column whose precision ``column`` holds (None when it is not a precision column)."""
+    return column.removesuffix("_precision") if column.endswith("_precision") else None
+
+
 def parse_dates(text: pd.Series) -> pd.Series:
     """ISO dates (YYYY-MM-DD, real calendar days) as datetime64; missing where a cell is not one. The only date parser."""
     shaped = text.where(text.str.fullmatch(DATE_RX).fillna(False).astype(bool))

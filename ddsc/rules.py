@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from ddsc.model import Table
+from ddsc.model import Table, precision_column
 from ddsc.problems import Problem, line_of
 
 DATE_PAIRS = (("start_date", "end_date"), ("established_date", "dissolved_date"), ("signed_date", "in_force_date"), ("signed_date", "end_date"), ("enacted_date", "end_date"))
@@ -39,7 +39,7 @@ def date_problems(tables: dict, model: dict[str, Table], today: date | None = No
 
 
 def _precision(frame: pd.DataFrame, field: str) -> pd.Series:
-    column = "date_precision" if field == "date" else f"{field}_precision"
+    column = precision_column(field)
     if column in frame.columns:
         return frame[column].astype("string").fillna("day")
     return pd.Series("day", index=frame.index, dtype="string")
@@ -57,7 +57,7 @@ def _same_period(frame: pd.DataFrame, start: str, end: str) -> pd.Series:
 
 
 def _precision_problems(name: str, frame: pd.DataFrame, field: str) -> list[Problem]:
-    column = "date_precision" if field == "date" else f"{field}_precision"
+    column = precision_column(field)
     if column not in frame.columns:
         return []
     values, precision = frame[field], frame[column].astype("string")

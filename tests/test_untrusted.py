@@ -273,7 +273,7 @@ def test_a_zip_without_a_descriptor_and_a_release_missing_a_key_column_are_messa
     lines = path.read_text().splitlines()
     path.write_text("\n".join(",".join(l.split(",")[1:]) for l in lines) + "\n")
     code, err = run(["diff", str(built), "--no-verify"], capsys)
-    assert code == 1 and "programs has no key column program_id" in err
+    assert code == 1 and "programs:1:program_id: required column is missing" in err
 
 
 # --- 9. output ---------------------------------------------------------------------------------------------------
