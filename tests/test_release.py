@@ -84,3 +84,62 @@ def test_verify_accepts_a_release_and_names_a_tampered_file(package, tmp_path, c
     assert code == 1
     assert "tables/events.csv: checksum mismatch" in err
     assert "events:" in err and "has no record_citations row" in err
+
+
+@pytest.mark.parametrize("rel", ["parquet/programs.parquet", "stata/programs.dta", "ddsc.sqlite", "metadata.json", "docs/codebook.md", "README.md"])
+def test_verify_checks_the_checksum_of_every_export(package, tmp_path, capsys, rel):
+    out = tmp_path / "dist"
+    assert _build(package, out, capsys)[0] == 0
+    target = out / RELEASE / rel
+    target.write_bytes(target.read_bytes() + b"\0")
+    code, err = run(["verify", str(out / RELEASE)], capsys)
+    assert code == 1 and f"{rel}: checksum mismatch" in err
+
+
+def test_a_tampered_release_folder_is_not_judged_unchanged(package, tmp_path, capsys):
+    out = tmp_path / "dist"
+    assert _build(package, out, capsys)[0] == 0
+    target = out / RELEASE / "tables" / "events.csv"
+    target.write_bytes(target.read_bytes().replace(b"summit", b"summiT", 1))  # SHA256SUMS left as it was
+    code, err = _build(package, out, capsys)
+    assert code == 1 and "already released with different content" in err
+    assert _build(package, out, capsys, "--force")[0] == 0
+    assert run(["verify", str(out / RELEASE)], capsys)[0] == 0
+
+
+def test_a_second_build_waits_for_the_first_to_finish(package, tmp_path, monkeypatch):
+    """Deterministic: the first build holds the lock inside ``stage`` until told to go on; the second build
+    must not enter ``stage`` before the first has left it."""
+    import threading
+
+    from ddsc.validate import check
+
+    report = check(package)
+    out = tmp_path / "dist"
+    inside, go, second_entered = threading.Event(), threading.Event(), threading.Event()
+    order, real_stage = [], release.stage
+
+    def stage(report_, root, folder, log=None):
+        first = not inside.is_set()
+        order.append(("enter", first))
+        if first:
+            inside.set()
+            go.wait(10)
+        else:
+            second_entered.set()
+        paths = real_stage(report_, root, folder)
+        order.append(("leave", first))
+        return paths
+
+    monkeypatch.setattr(release, "stage", stage)
+    one = threading.Thread(target=release.write_release, args=(report, package, out))
+    one.start()
+    assert inside.wait(10)
+    two = threading.Thread(target=release.write_release, args=(report, package, out))
+    two.start()
+    entered_early = second_entered.wait(2)  # with the lock, the second build is blocked: this times out
+    go.set()
+    one.join(20)
+    two.join(20)
+    assert not entered_early
+    assert order == [("enter", True), ("leave", True), ("enter", False), ("leave", False)]

@@ -1,0 +1,36 @@
+"""Small inputs to the reader, the parser and the path rules: bytes in, problems out."""
+
+import pandas as pd
+import pytest
+
+from ddsc.model import Field
+from ddsc.read import encoding_problems
+from ddsc.source import unsafe_path
+
+
+@pytest.mark.parametrize("data", [b"a,b\r\n1,2\n", b"a,b\n1,2\r", b"a,b\n1\r2\n"])
+def test_any_carriage_return_is_refused_at_its_line(data):
+    found = encoding_problems(data, "t")
+    assert [(p.line, p.kind) for p in found] == [(data[: data.find(b"\r")].count(b"\n") + 1, "encoding")]
+
+
+@pytest.mark.parametrize("path", ["tables/../../outside.csv", "tables/../x.csv", "../x.csv", "a/b/../../../x", "/etc/passwd", "C:/x.csv", "tables\\x.csv", "http://x/y.csv", "tables/x\x00.csv", ""])
+def test_a_path_leaving_the_package_or_not_plain_is_refused(path):
+    assert unsafe_path(path) is not None
+
+
+@pytest.mark.parametrize("path", ["tables/programs.csv", "schemas/x.json", "datapackage.json"])
+def test_plain_relative_paths_are_accepted(path):
+    assert unsafe_path(path) is None
+
+
+@pytest.mark.parametrize(("text", "parsed"), [("740", 740), ("-3", -3), ("740.0", None), ("740.5", None), ("7e2", None), ("", None)])
+def test_integer_cells_take_integers_only(text, parsed):
+    value = Field("n", "integer").parse(pd.Series([text or None], dtype="string")).iloc[0]
+    assert (None if pd.isna(value) else int(value)) == parsed
+
+
+@pytest.mark.parametrize(("text", "parsed"), [("740.5", 740.5), ("1e3", 1000.0), (".5", 0.5), ("1,000", None), ("$5", None)])
+def test_number_cells_take_numbers_only(text, parsed):
+    value = Field("x", "number").parse(pd.Series([text], dtype="string")).iloc[0]
+    assert (None if pd.isna(value) else float(value)) == parsed

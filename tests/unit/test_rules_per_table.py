@@ -1,0 +1,113 @@
+"""One case per key and per rule, generated from the schemas of the minimal package, so that a new table,
+key or rule gets its cases without a hand-written list: each case breaks one row of the typed frames and
+asserts the kind and the location of the problem it must raise."""
+
+import pandas as pd
+import pytest
+
+from ddsc.api import load
+from ddsc.checks import pandera_schemas, schema_problems
+from ddsc.package import CITATION_TABLE, read_model
+from ddsc.problems import line_of
+from ddsc.rules import DATE_PAIRS, date_problems
+from ddsc.source import Source
+from tests.fixtures.make_fixtures import HERE, assemble
+
+
+@pytest.fixture(scope="module")
+def minimal(tmp_path_factory):
+    root = assemble(HERE / "minimal", tmp_path_factory.mktemp("minimal") / "pkg")
+    return read_model(Source(root))[1], load(root, verify=False)
+
+
+
+
+def _model():
+    from tests.conftest import ROOT
+
+    return read_model(Source(ROOT))[1]
+
+
+FOREIGN_KEYS = [(t.name, fk) for t in _model().values() for fk in t.foreign_keys]
+CITED = [t.name for t in _model().values() if t.cited]
+PAIRS = [(t.name, a, b) for t in _model().values() for a, b in DATE_PAIRS if a in t.field_names and b in t.field_names]
+
+
+def _problems(model, frames, name):
+    schemas = pandera_schemas(frames, model)
+    return {(p.table, p.line, p.column, p.kind) for p in schema_problems(schemas[name], frames[name], model[name])}
+
+
+@pytest.mark.parametrize(("table", "fk"), FOREIGN_KEYS, ids=lambda v: v.label if hasattr(v, "label") else v)
+def test_every_foreign_key_rejects_a_value_missing_from_its_target(minimal, table, fk):
+    model, tables = minimal
+    frames = {n: f.copy() for n, f in tables.items()}
+    frame = frames[table]
+    rows = frame.index[frame[list(fk.fields)].notna().all(axis=1)]
+    if not len(rows):  # the minimal package has no row using this key: give the first row one
+        rows = frame.index[:1]
+        for f, r in zip(fk.fields, fk.references):
+            frame.loc[rows[0], f] = frames[fk.resource][r].dropna().iloc[0]
+    row = rows[0]
+    frame.loc[row, fk.field] = 999_999 if pd.api.types.is_numeric_dtype(frame[fk.field]) else "zz_not_a_key"
+    assert (table, line_of(row), fk.field, "foreign-key") in _problems(model, frames, table)
+
+
+@pytest.mark.parametrize("table", CITED)
+def test_every_cited_table_rejects_a_record_without_a_citation(minimal, table):
+    model, tables = minimal
+    frames = {n: f.copy() for n, f in tables.items()}
+    key = model[table].primary_key[0]
+    record = frames[table][key].iloc[0]
+    links = frames[CITATION_TABLE]
+    frames[CITATION_TABLE] = links[~((links["table_name"] == table) & (links["record_id"] == record))].reset_index(drop=True)
+    assert (table, line_of(0), key, "uncited") in _problems(model, frames, table)
+
+
+@pytest.mark.parametrize("table", CITED)
+def test_a_citation_counts_only_for_the_table_it_names(minimal, table):
+    model, tables = minimal
+    frames = {n: f.copy() for n, f in tables.items()}
+    key = model[table].primary_key[0]
+    record = frames[table][key].iloc[0]
+    links = frames[CITATION_TABLE].copy()
+    other = next(n for n in CITED if n != table)
+    mine = (links["table_name"] == table) & (links["record_id"] == record)
+    links.loc[mine, "table_name"] = other
+    frames[CITATION_TABLE] = links
+    assert (table, line_of(0), key, "uncited") in _problems(model, frames, table)
+
+
+def _pair_frame(table, start, end, values):
+    """A frame of the table's date columns only: (start, start precision, end, end precision) per row."""
+    rows = [{start: pd.Timestamp(a), f"{start}_precision": pa, end: pd.Timestamp(b), f"{end}_precision": pb} for a, pa, b, pb in values]
+    return pd.DataFrame(rows).astype({f"{start}_precision": "string", f"{end}_precision": "string"})
+
+
+@pytest.mark.parametrize(("table", "start", "end"), PAIRS)
+def test_every_date_pair_is_ordered_at_the_coarser_precision(table, start, end):
+    from ddsc.model import Field, Table
+
+    fields = tuple(Field(n, "date") for n in (start, end))
+    model = {table: Table(table, f"tables/{table}.csv", fields, (), ())}
+    frame = _pair_frame(table, start, end, [
+        ("2010-01-01", "day", "2009-12-31", "day"),    # before, by a day: wrong
+        ("2010-05-01", "month", "2010-05-20", "day"),  # inside the start's month: fine
+        ("2010-05-01", "month", "2010-04-30", "day"),  # before the start's month: wrong
+        ("2010-01-01", "year", "2010-01-01", "day"),   # same year: fine
+        ("2010-03-01", "day", "2010-01-01", "year"),   # end known to the year only, same year: fine
+        ("2011-01-01", "year", "2010-12-31", "day"),   # before the start's year: wrong
+    ])
+    found = {(p.line, p.column, p.kind) for p in date_problems({table: frame}, model) if p.kind == "date-order"}
+    assert found == {(line_of(0), end, "date-order"), (line_of(2), end, "date-order"), (line_of(5), end, "date-order")}
+
+
+@pytest.mark.parametrize(("precision", "day", "bad"), [("year", "2010-01-01", False), ("year", "2010-06-01", True), ("year", "2010-01-15", True),
+                                                       ("month", "2010-06-01", False), ("month", "2010-06-15", True), ("day", "2010-06-15", False)])
+def test_a_date_sits_on_the_first_day_of_its_precision(precision, day, bad):
+    from ddsc.model import Field, Table
+
+    model = {"events": Table("events", "tables/events.csv", (Field("date", "date"), Field("date_precision")), (), ())}
+    frame = pd.DataFrame({"date": [pd.Timestamp(day)], "date_precision": pd.Series([precision], dtype="string")})
+    found = {(p.line, p.column, p.kind) for p in date_problems({"events": frame}, model)}
+    assert found == ({(2, "date_precision", "precision")} if bad else set())
