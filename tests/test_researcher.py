@@ -120,3 +120,16 @@ def test_wheel_bundles_the_data_for_load(tmp_path):
     assert result.returncode == 0, result.stderr
     names = zipfile.ZipFile(next(tmp_path.glob("ddsc-*.whl"))).namelist()
     assert {"ddsc/api.py", "ddsc/_data/datapackage.json", "ddsc/_data/tables/programs.csv", "ddsc/_data/schemas/programs.json"} <= set(names)
+
+
+def test_the_installed_package_and_command_work_from_any_folder(tmp_path):
+    """The README's set-up installs ``ddsc`` into the environment: a script elsewhere imports it and the
+    ``ddsc`` command runs."""
+    python, command = ROOT / ".venv" / "bin" / "python", ROOT / ".venv" / "bin" / "ddsc"
+    if not command.exists():
+        pytest.skip("run the README's set-up command first (it installs the package)")
+    script = f"import ddsc; t = ddsc.load({str(ROOT)!r}, verify=False); print(len(t['programs']))"
+    result = subprocess.run([str(python), "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0 and int(result.stdout) > 0, result.stderr
+    result = subprocess.run([str(command), "cite", "--root", str(ROOT)], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0 and "[Data set]" in result.stdout, result.stderr
