@@ -95,7 +95,7 @@ SQLite and datasette:
 
 ```sh
 sqlite3 ddsc.sqlite "SELECT p.name_en, s.title_en FROM program_statutes ps JOIN programs p USING (program_id) JOIN statutes s USING (statute_id) LIMIT 5;"
-datasette ddsc.sqlite -m metadata.json
+datasette ddsc.sqlite -m metadata.json --setting truncate_cells_html 80
 ```
 
 DuckDB:

@@ -5,6 +5,7 @@ Each ``write_*`` takes the validation report and the release folder and returns 
 
 from __future__ import annotations
 
+import html
 import json
 import textwrap
 import sqlite3
@@ -85,22 +86,67 @@ def _label_column(table: Table) -> str | None:
     return None
 
 
+def _plain(text: str) -> str:
+    """Documentation text for a web page: markdown code marks removed."""
+    return " ".join(str(text).replace("`", "").split())
+
+
+# Questions researchers ask first, as datasette canned queries (named parameters become form fields).
+CANNED = {
+    "agreements_in_force": ("Japan's agreements in force at the end of a year", "statutes", """
+SELECT s.statute_id, s.title_en, s.agreement_family, s.in_force_date, s.in_force_date_precision, s.end_date,
+       group_concat(sc.country_id, ', ') AS parties
+FROM statutes s LEFT JOIN statute_countries sc USING (statute_id)
+WHERE s.agreement_family IS NOT NULL AND s.in_force_date IS NOT NULL
+  AND s.in_force_date <= :year || '-12-31' AND (s.end_date IS NULL OR s.end_date > :year || '-12-31')
+GROUP BY s.statute_id ORDER BY s.agreement_family, s.in_force_date"""),
+    "laws_of_a_program": ("The laws of a program, with their relation", "program_statutes", """
+SELECT ps.relation, s.statute_id, s.title_en, s.public_law, s.statutes_at_large, s.code_citation, s.enacted_date, ps.locator
+FROM program_statutes ps JOIN statutes s USING (statute_id)
+WHERE ps.program_id = :program_id ORDER BY s.enacted_date"""),
+    "osa_by_recipient_and_year": ("Official Security Assistance by recipient and fiscal year", "projects", """
+SELECT recipient_country_id, fiscal_year, count(*) AS projects, sum(amount) AS amount, currency
+FROM projects GROUP BY recipient_country_id, fiscal_year, currency ORDER BY fiscal_year, recipient_country_id"""),
+    "citations_of_a_record": ("Where a record is cited: its citations and locators", "record_citations", """
+SELECT rc.locator, c.citation_id, c.title, c.publisher, c.url
+FROM record_citations rc JOIN citations c USING (citation_id)
+WHERE rc.table_name = :table_name AND rc.record_id = :record_id"""),
+}
+
+
+# One line per row on table pages (long text is cut with an ellipsis and shown whole on the row's page),
+# so that rows are on the first screen; suggested facets hidden. A data: URL keeps the release self-contained.
+WEB_CSS = ("body.table table.rows-and-columns td{white-space:nowrap;max-width:24em;overflow:hidden;text-overflow:ellipsis}"
+           ".suggested-facets{display:none}")
+
+
 def datasette_metadata(report) -> dict:
-    """datasette metadata from the schemas: title, licence, source, table and column descriptions, label columns."""
+    """datasette metadata from the schemas: title, licence, short table descriptions with a link to the
+    column documentation (the ``_columns`` table), label columns, and canned queries for the first questions."""
     desc = report.descriptor
     licence = (desc.get("licenses") or [{}])[0]
     tables = {}
     for t in report.model.values():
-        entry = {"description": t.description, "columns": {f.name: f.description for f in t.fields}}
+        entry = {"description": _plain(t.description), "size": 20}
+        if t.cited or "citation_id" in t.field_names:
+            how = ("its citation_id and locator columns" if "citation_id" in t.field_names else
+                   f'<a href="/ddsc/citations_of_a_record?table_name={html.escape(t.name)}">citations of a record</a> (enter its id)')
+            entry["description_html"] = f"{html.escape(_plain(t.description))} Where each row is cited: {how}. Column documentation: " \
+                                        f'<a href="/ddsc/_columns?table_name={html.escape(t.name)}">_columns</a>.'
+            del entry["description"]
         if _label_column(t):
             entry["label_column"] = _label_column(t)
         tables[t.name] = entry
+    tables["_columns"] = {"description": "What every column of every table means: type, constraints, levels and references."}
+    tables["_tables"] = {"description": "Every table with its title, description, primary key and row count."}
+    queries = {name: {"title": title, "sql": sql.strip()} for name, (title, table, sql) in CANNED.items() if table in report.model and "statutes" in report.model}
     return {
         "title": f"{desc.get('title', 'DDSC')} {desc.get('version', '')}".strip(),
-        "description": desc.get("description", ""),
+        "description": _plain(desc.get("description", "")) + " Column documentation: the _columns table.",
         "license": licence.get("name", ""), "license_url": licence.get("path", ""),
         "source": "DDSC release " + str(desc.get("version", "")), "source_url": desc.get("homepage", ""),
-        "databases": {"ddsc": {"tables": tables}},
+        "extra_css_urls": ["data:text/css," + WEB_CSS.replace(" ", "%20")],
+        "databases": {"ddsc": {"tables": tables, "queries": queries}},
     }
 
 
