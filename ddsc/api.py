@@ -65,7 +65,7 @@ def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.Da
         bad = table.unparsed(text, typed)
         if bad:
             column, cells = next(iter(bad.items()))
-            raise ValueError(f"{name}:{int(cells.index[0]) + 2}:{column}: value {cells.iloc[0]!r} is not a valid {table.field(column).type_check_name()}")
+            raise ValueError(f"{name}:{int(cells.index[0]) + 2}:{column}: value {cells.iloc[0]!r} fails check: {table.field(column).type_check_name()}")
         tables[name] = typed
     return tables
 

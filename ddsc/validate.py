@@ -87,7 +87,6 @@ def check(root: Path | Source, log=_quiet, derived: bool = False, layers: tuple[
     schemas = pandera_schemas(typed, model)
     for name, frame in typed.items():
         problems += schema_problems(schemas[name], frame, model[name], skip[name], text[name])
-        log(f"  checked {name}: {len(frame)} rows")
     present = {name: model[name] for name in typed}
     for rule in rules.TABLE_RULES:
         problems += rule(typed, present)
