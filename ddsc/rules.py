@@ -109,6 +109,28 @@ def _cycle_from(node, parent: dict) -> list:
     return path + [node]
 
 
+def spell_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
+    """Spells of one entity do not overlap: in a table keyed by (entity ..., start_date) that has an
+    ``end_date`` (state_memberships), a spell may start on the day the previous one ends (COW 345 becomes
+    Serbia on 2006-06-03, the day its Yugoslavia spell ends) but not before. (A spell that ends before it
+    starts is a ``date-order`` problem.)"""
+    problems = []
+    for name, frame in tables.items():
+        key = list(model[name].primary_key)
+        if len(key) < 2 or key[-1] != "start_date" or "end_date" not in frame.columns:
+            continue
+        entity = key[:-1]
+        spells = frame.dropna(subset=key + ["end_date"])
+        ordered = spells.assign(_row=spells.index).sort_values(entity + ["start_date"], kind="stable")
+        groups = ordered.groupby([ordered[c].astype("string") for c in entity], sort=False, observed=True)
+        before_end, before_start, before_row = groups["end_date"].shift(), groups["start_date"].shift(), groups["_row"].shift()
+        for i in _rows(ordered["start_date"] < before_end):
+            who = ", ".join(str(frame.at[i, c]) for c in entity)
+            other = int(before_row[i])
+            problems.append(Problem(name, line_of(i), "start_date", f"spell of ({who}) from {_day(frame.at[i, 'start_date'])} overlaps the spell from {_day(before_start[i])} to {_day(before_end[i])} (line {line_of(other)})", "membership-overlap"))
+    return problems
+
+
 def version_problems(desc: dict, citation_cff: str | None, changes: str | None, zenodo: dict | None = None, pyproject: str | None = None) -> list[Problem]:
     """The package version is semver, equals CITATION.cff's (and .zenodo.json's and pyproject.toml's, where present)
     and has a CHANGES.md entry. datapackage.json holds the version; the others mirror it."""
@@ -131,4 +153,4 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None, 
     return problems
 
 
-TABLE_RULES = (date_problems, cycle_problems)
+TABLE_RULES = (date_problems, cycle_problems, spell_problems)

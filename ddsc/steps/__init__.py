@@ -28,9 +28,9 @@ class Step:
 
 
 def _steps() -> tuple[Step, ...]:
-    from ddsc.steps import countries
+    from ddsc.steps import countries, state_systems
 
-    return (countries.STEP,)
+    return (countries.STEP, state_systems.STEP)
 
 
 def all_steps() -> tuple[Step, ...]:
