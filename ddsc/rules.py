@@ -131,6 +131,53 @@ def spell_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+PANEL_KEYS = (("code",), ("code1", "code2"))  # the state columns of a country-year and of a dyad-year panel
+
+
+def panel_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
+    """A panel keyed by (system, code, year) or (system, code1, code2, year) holds a row for a state (for a
+    dyad: for both states) in exactly the years it is a member of its system (state_memberships, with censored
+    memberships carried on), between its first and last year: a row in any other year is a ``non-member-year``;
+    a member year missing between two rows of the same state or dyad, or a member state with no row, is a
+    ``panel-gap``."""
+    if "state_memberships" not in tables or "states" not in tables:
+        return []
+    problems = []
+    for name, frame in tables.items():
+        key = list(model[name].primary_key)
+        codes = next((list(c) for c in PANEL_KEYS if key == ["system", *c, "year"]), None)
+        if codes is None or frame.empty or name in ("state_memberships", "states"):
+            continue
+        from ddsc.steps.panels import state_years
+
+        first, last = int(frame["year"].min()), int(frame["year"].max())
+        members = state_years(tables, first, last)[["system", "code", "year"]]
+        rows = pd.DataFrame({"system": frame["system"].astype("string"), "year": frame["year"].astype("int64"), "_line": frame.index + 2})
+        for c in codes:
+            rows[c] = frame[c].astype("Int64")
+        expected = rows[["system", *codes]].drop_duplicates() if len(codes) > 1 else members[["system", "code"]].drop_duplicates()
+        for c in codes:
+            years = members.rename(columns={"code": c})
+            expected = expected.merge(years, on=["system", c]) if "year" not in expected else expected.merge(years, on=["system", c, "year"])
+        found = rows.merge(expected.assign(_member=True), on=["system", *codes, "year"], how="left")
+        who = lambda r: ", ".join(str(r[c]) for c in ["system", *codes])  # noqa: E731
+        for r in found[found["_member"].isna()].to_dict("records"):
+            what = "is not a member" if len(codes) == 1 else "are not both members"
+            problems.append(Problem(name, int(r["_line"]), "year", f"({who(r)}) {what} of the state system in {r['year']} (state_memberships)", "non-member-year"))
+        missing = expected.merge(rows, on=["system", *codes, "year"], how="left")
+        missing = missing[missing["_line"].isna()]
+        if not missing.empty:
+            order = rows.sort_values(["system", *codes, "year"])
+            for r in missing.to_dict("records"):
+                same = order["system"] == r["system"]
+                for c in codes:
+                    same &= order[c] == r[c]
+                later = order[same & (order["year"] > r["year"])]
+                line = int(later["_line"].iloc[0]) if len(later) else int(order["_line"].max()) + 1
+                problems.append(Problem(name, line, "year", f"({who(r)}) has no row for {r['year']}, a year {'it is a member' if len(codes) == 1 else 'both are members'} (state_memberships)", "panel-gap"))
+    return problems
+
+
 def version_problems(desc: dict, citation_cff: str | None, changes: str | None, zenodo: dict | None = None, pyproject: str | None = None) -> list[Problem]:
     """The package version is semver, equals CITATION.cff's (and .zenodo.json's and pyproject.toml's, where present)
     and has a CHANGES.md entry. datapackage.json holds the version; the others mirror it."""
@@ -153,4 +200,4 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None, 
     return problems
 
 
-TABLE_RULES = (date_problems, cycle_problems, spell_problems)
+TABLE_RULES = (date_problems, cycle_problems, spell_problems, panel_problems)
