@@ -70,8 +70,8 @@ def _period_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
     """The last day of the month or year a month- or year-precision date stands for; the date itself at day precision."""
     precision = precision.astype("string")
     out = dates.copy()
-    month = precision == "month"
-    year = precision == "year"
+    month = (precision == "month").fillna(False).astype(bool)
+    year = (precision == "year").fillna(False).astype(bool)
     out[month] = dates[month] + pd.offsets.MonthEnd(0)
     out[year] = pd.to_datetime(dates[year].dt.year.astype("Int64").astype("string") + "-12-31")
     return out
@@ -99,7 +99,8 @@ def agreement_intervals(tables: dict, end: pd.Timestamp) -> pd.DataFrame:
     successor = successor.assign(_start=_period_end(successor["_start"], successor["_precision"]))
     handover = successor.groupby("replaces_statute_id")["_start"].min()
     stop = _period_end(a["end_date"], a["end_date_precision"])
-    stop = stop.fillna(a["statute_id"].map(handover))
+    handed = pd.Series([handover.get(sid, pd.NaT) for sid in a["statute_id"]], index=a.index, dtype=stop.dtype)
+    stop = stop.fillna(handed)
     status = a["status"].astype("string")
     ended = status.isin(ENDED).fillna(False).astype(bool)
     known_hi = stop.where(stop.notna(), (start + DAY).where(ended, end))
