@@ -66,8 +66,10 @@ def _column(field, n: int, rng, keys: dict, table, frame: dict) -> pd.Series:
         return pd.Series([field.enum[0]] * n)
     if field.type == "date":
         return frame.get("_dates", pd.Series(["2000-01-01"] * n))
-    if field.type == "integer":
-        return pd.Series([str(field.constraints.get("minimum", 2000))] * n)
+    if field.type == "integer":  # a year is that of the dates (so panel rows fall in the generated memberships)
+        return pd.Series([str(2000 if field.name == "year" else field.constraints.get("minimum", 2000))] * n)
+    if field.type == "boolean":
+        return pd.Series(["false"] * n)
     if field.type == "number":
         return pd.Series(["1"] * n)
     if field.constraints.get("pattern") and field.required:

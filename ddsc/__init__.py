@@ -1,8 +1,10 @@
 """DDSC: the Defense Diplomacy and Security Cooperation Dataset.
 
-``ddsc.load()`` returns the typed tables; ``ddsc.pandera_schemas(tables)`` the pandera schemas that check them."""
+``ddsc.load()`` returns the typed tables; ``ddsc.pandera_schemas(tables)`` the pandera schemas that check them;
+``ddsc.panel("country_years", system="cow")`` a panel in one state system, its codes named as COW (``ccode``) or
+Gleditsch-Ward (``gwno``) data name them."""
 
-__all__ = ["load", "pandera_schemas"]
+__all__ = ["load", "pandera_schemas", "panel"]
 
 
 def __getattr__(name: str):

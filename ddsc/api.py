@@ -50,16 +50,12 @@ def read_text(source: Source, table: Table) -> pd.DataFrame:
     return arrow.to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.DataFrame]:
-    """Every table as a typed DataFrame, keyed by table name: dates datetime64, integers nullable Int64,
-    enums Categorical with the schema's levels, text ``string`` (the text ``NA`` stays a value).
-
-    ``path`` is a package or release folder, or a release zip; by default the package in the working
-    directory, else the data installed with the ``ddsc`` package. A release is verified against its
-    SHA256SUMS first; ``verify=False`` skips that (for a working folder being edited)."""
+def _load(path, verify: bool, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
     source, model = open_model(path, verify)
     tables = {}
     for name, table in model.items():
+        if names is not None and name not in names:
+            continue
         text = read_text(source, table)
         typed = table.typed(text)
         bad = table.unparsed(text, typed)
@@ -68,6 +64,39 @@ def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.Da
             raise ValueError(f"{name}:{int(cells.index[0]) + 2}:{column}: value {cells.iloc[0]!r} fails check: {table.field(column).type_check_name()}")
         tables[name] = typed
     return tables
+
+
+def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.DataFrame]:
+    """Every table as a typed DataFrame, keyed by table name: dates datetime64, integers nullable Int64,
+    enums Categorical with the schema's levels, text ``string`` (the text ``NA`` stays a value).
+
+    ``path`` is a package or release folder, or a release zip; by default the package in the working
+    directory, else the data installed with the ``ddsc`` package. A release is verified against its
+    SHA256SUMS first; ``verify=False`` skips that (for a working folder being edited)."""
+    return _load(path, verify)
+
+
+PANELS = ("country_years", "dyad_years")
+CODE_NAMES = {"cow": "ccode", "gw": "gwno"}  # what COW and Gleditsch-Ward data call a state's code
+
+
+def panel(name: str, system: str = "cow", path: str | Path | None = None, verify: bool = True, tables: dict | None = None) -> pd.DataFrame:
+    """One panel (``country_years`` or ``dyad_years``) in one state system, ready to merge with the panels
+    researchers use: the rows of ``system`` (``"cow"`` or ``"gw"``) without the ``system`` column, the codes
+    named ``ccode`` / ``gwno`` (country-years) or ``ccode1``, ``ccode2`` / ``gwno1``, ``gwno2`` (dyad-years).
+    Types as ``load`` gives them. ``path`` and ``verify`` as for ``load``; or pass ``tables``, what ``load``
+    returned, to avoid reading the package again.
+
+    >>> cy = ddsc.panel("country_years", system="cow")
+    >>> cy.merge(my_frame, on=["ccode", "year"])"""
+    if name not in PANELS:
+        raise ValueError(f"no panel named {name!r}; panels: {', '.join(PANELS)}")
+    if system not in CODE_NAMES:
+        raise ValueError(f"system must be one of {', '.join(CODE_NAMES)}, not {system!r}")
+    frame = tables[name] if tables is not None else _load(path, verify, (name,))[name]
+    chosen = frame[frame["system"] == system].drop(columns="system").reset_index(drop=True)
+    stem = CODE_NAMES[system]
+    return chosen.rename(columns={"code": stem, "code1": f"{stem}1", "code2": f"{stem}2"})
 
 
 def pandera_schemas(tables: dict[str, pd.DataFrame], path: str | Path | None = None) -> dict:

@@ -110,11 +110,44 @@ Frictionless:
 frictionless validate datapackage.json
 ```
 
+## Merge with a COW or Gleditsch-Ward panel
+
+`tables/country_years.csv` (COW and G&W country-years) and `tables/dyad_years.csv` (Japan's dyad-years)
+hold both state systems; take the rows of the system your data use and name the code as they do
+(`ccode` for COW, `gwno` for Gleditsch-Ward). `*_dec31` columns say what was in force on 31 December of
+the year, `*_any` what was in force on any day of it; an empty cell is unknown, not zero (the codebook,
+`docs/codebook.md`, gives every rule). Rows marked `carried_forward` lie after the last date of the
+state list (G&W v7: 2020-12-31; COW 2024: 2024-12-31).
+
+pandas, with a COW country-year frame of your own (here two rows):
+
+```python
+import pandas as pd
+panel = pd.read_csv("tables/country_years.csv", keep_default_na=False, na_values=[""])
+cow = panel[panel.system == "cow"].drop(columns="system").rename(columns={{"code": "ccode"}})
+mine = pd.DataFrame({{"ccode": [900, 740], "year": [2017, 2017], "my_variable": [1.0, 2.0]}})
+merged = mine.merge(cow, on=["ccode", "year"], how="left", validate="one_to_one")
+print(merged[["ccode", "year", "jp_acsa_dec31", "jp_infosec_dec31", "osa_committed_jpy"]])
+```
+
+R, the same with the reader's `ddsc_panel()` (`ddsc.panel()` in the Python package):
+
+```r
+source("R/read_ddsc.R")
+cow <- ddsc_panel("country_years", system = "cow", path = ".")
+mine <- data.frame(ccode = c(900L, 740L), year = c(2017L, 2017L), my_variable = c(1, 2))
+merged <- merge(mine, cow, by = c("ccode", "year"), all.x = TRUE)
+print(merged[, c("ccode", "year", "jp_acsa_dec31", "jp_infosec_dec31", "osa_committed_jpy")])
+```
+
 ## Cite
 
 DDSC maintainers ({str(desc.get('created', ''))[:4] or ''}). *{desc['title']}* (Version {version}) [Data set]. Cite the version you used;
-`CITATION.cff` holds the full citation. Cite the Correlates of War and Gleditsch-Ward lists when you use
-`cow_code` or `gw_code` (see `datapackage.json`, `sources`).
+`CITATION.cff` holds the full citation. When you use the state codes, `states`, `state_memberships` or the
+panels, also cite the lists they come from: Correlates of War Project. 2024. State System Membership
+List, v2024; Gleditsch, Kristian S. and Michael D. Ward. 1999. Interstate System Membership: A Revised
+List of the Independent States since 1816. International Interactions 25: 393-413 (the list's version 7,
+with its microstates supplement). See `datapackage.json`, `sources`, and the `citations` table.
 
 ## Licence
 

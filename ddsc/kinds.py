@@ -58,6 +58,9 @@ _DECLARED = (
     Kind("precision", "date precision", "A *_precision cell disagrees with its date (missing, given for an empty date, or a month/year date not on the period's first day)."),
     Kind("date-order", "date order", "An end date lies before its start date, compared at the coarser precision of the two."),
     Kind("cycle", "cycle", "A parent_* hierarchy loops back on itself."),
+    Kind("membership-overlap", "membership overlap", "Two membership spells of one state overlap, or a spell ends before it starts."),
+    Kind("non-member-year", "non-member year", "A panel row lies in a year in which its state (or one state of its dyad) was not a member of the system."),
+    Kind("panel-gap", "panel gap", "A member year of a state (or dyad) has no panel row."),
     Kind("version", "version", "The version is not MAJOR.MINOR.PATCH, differs between the files that mirror it, or has no CHANGES.md entry."),
     # the repository's build (ddsc.steps.run)
     Kind("stale-derived", "stale derived table", "A derived table differs from its rebuild from the core tables."),

@@ -109,6 +109,75 @@ def _cycle_from(node, parent: dict) -> list:
     return path + [node]
 
 
+def spell_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
+    """Spells of one entity do not overlap: in a table keyed by (entity ..., start_date) that has an
+    ``end_date`` (state_memberships), a spell may start on the day the previous one ends (COW 345 becomes
+    Serbia on 2006-06-03, the day its Yugoslavia spell ends) but not before. (A spell that ends before it
+    starts is a ``date-order`` problem.)"""
+    problems = []
+    for name, frame in tables.items():
+        key = list(model[name].primary_key)
+        if len(key) < 2 or key[-1] != "start_date" or "end_date" not in frame.columns:
+            continue
+        entity = key[:-1]
+        spells = frame.dropna(subset=key + ["end_date"])
+        ordered = spells.assign(_row=spells.index).sort_values(entity + ["start_date"], kind="stable")
+        groups = ordered.groupby([ordered[c].astype("string") for c in entity], sort=False, observed=True)
+        before_end, before_start, before_row = groups["end_date"].shift(), groups["start_date"].shift(), groups["_row"].shift()
+        for i in _rows(ordered["start_date"] < before_end):
+            who = ", ".join(str(frame.at[i, c]) for c in entity)
+            other = int(before_row[i])
+            problems.append(Problem(name, line_of(i), "start_date", f"spell of ({who}) from {_day(frame.at[i, 'start_date'])} overlaps the spell from {_day(before_start[i])} to {_day(before_end[i])} (line {line_of(other)})", "membership-overlap"))
+    return problems
+
+
+PANEL_KEYS = (("code",), ("code1", "code2"))  # the state columns of a country-year and of a dyad-year panel
+
+
+def panel_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
+    """A panel keyed by (system, code, year) or (system, code1, code2, year) holds a row for a state (for a
+    dyad: for both states) in exactly the years it is a member of its system (state_memberships, with censored
+    memberships carried on), between its first and last year: a row in any other year is a ``non-member-year``;
+    a member year missing between two rows of the same state or dyad, or a member state with no row, is a
+    ``panel-gap``."""
+    if "state_memberships" not in tables or "states" not in tables:
+        return []
+    problems = []
+    for name, frame in tables.items():
+        key = list(model[name].primary_key)
+        codes = next((list(c) for c in PANEL_KEYS if key == ["system", *c, "year"]), None)
+        if codes is None or frame.empty or name in ("state_memberships", "states"):
+            continue
+        from ddsc.steps.panels import state_years
+
+        first, last = int(frame["year"].min()), int(frame["year"].max())
+        members = state_years(tables, first, last)[["system", "code", "year"]]
+        rows = pd.DataFrame({"system": frame["system"].astype("string"), "year": frame["year"].astype("int64"), "_line": frame.index + 2})
+        for c in codes:
+            rows[c] = frame[c].astype("Int64")
+        expected = rows[["system", *codes]].drop_duplicates() if len(codes) > 1 else members[["system", "code"]].drop_duplicates()
+        for c in codes:
+            years = members.rename(columns={"code": c})
+            expected = expected.merge(years, on=["system", c]) if "year" not in expected else expected.merge(years, on=["system", c, "year"])
+        found = rows.merge(expected.assign(_member=True), on=["system", *codes, "year"], how="left")
+        who = lambda r: ", ".join(str(r[c]) for c in ["system", *codes])  # noqa: E731
+        for r in found[found["_member"].isna()].to_dict("records"):
+            what = "is not a member" if len(codes) == 1 else "are not both members"
+            problems.append(Problem(name, int(r["_line"]), "year", f"({who(r)}) {what} of the state system in {r['year']} (state_memberships)", "non-member-year"))
+        missing = expected.merge(rows, on=["system", *codes, "year"], how="left")
+        missing = missing[missing["_line"].isna()]
+        if not missing.empty:
+            order = rows.sort_values(["system", *codes, "year"])
+            for r in missing.to_dict("records"):
+                same = order["system"] == r["system"]
+                for c in codes:
+                    same &= order[c] == r[c]
+                later = order[same & (order["year"] > r["year"])]
+                line = int(later["_line"].iloc[0]) if len(later) else int(order["_line"].max()) + 1
+                problems.append(Problem(name, line, "year", f"({who(r)}) has no row for {r['year']}, a year {'it is a member' if len(codes) == 1 else 'both are members'} (state_memberships)", "panel-gap"))
+    return problems
+
+
 def version_problems(desc: dict, citation_cff: str | None, changes: str | None, zenodo: dict | None = None, pyproject: str | None = None) -> list[Problem]:
     """The package version is semver, equals CITATION.cff's (and .zenodo.json's and pyproject.toml's, where present)
     and has a CHANGES.md entry. datapackage.json holds the version; the others mirror it."""
@@ -131,4 +200,4 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None, 
     return problems
 
 
-TABLE_RULES = (date_problems, cycle_problems)
+TABLE_RULES = (date_problems, cycle_problems, spell_problems, panel_problems)

@@ -3,8 +3,6 @@ defense agreements, Official Security Assistance projects, statute citations, tr
 country codes. Each assertion reads the committed tables."""
 
 import csv
-import importlib.resources
-import pickle
 import re
 from collections import defaultdict
 
@@ -84,10 +82,32 @@ def test_translated_english_names_use_the_controlled_marker(t):
     assert marked >= 30
 
 
-def test_gleditsch_ward_codes_match_the_countrycode_list(t):
-    from ddsc.steps.countries import gleditsch_ward_by_iso
-
-    installed = gleditsch_ward_by_iso()
+def test_gleditsch_ward_codes_are_those_of_each_country_s_latest_gw_state(t):
+    """countries.gw_code is the code of the latest state of the G&W lists linked to the country (not the
+    countrycode package's gwn, which gives Viet Nam the Republic of Vietnam's 817 and the Holy See 327)."""
+    states = read_rows(ROOT, "states")
+    spells = read_rows(ROOT, "state_memberships")
+    country = {(s["system"], s["code"]): s["country_id"] for s in states}
+    latest = {}
+    for m in sorted((m for m in spells if m["system"] == "gw"), key=lambda m: m["start_date"]):
+        if country[("gw", m["code"])]:
+            latest[country[("gw", m["code"])]] = m["code"]
     for row in t["countries"]:
-        assert row["gw_code"] == installed.get(row["iso3"] or row["country_id"], ""), row["country_id"]
-    assert {c["country_id"]: c["gw_code"] for c in t["countries"] if c["country_id"] in ("DEU", "JPN", "USA")} == {"DEU": "260", "JPN": "740", "USA": "2"}
+        assert row["gw_code"] == latest.get(row["country_id"], ""), row["country_id"]
+    codes = {c["country_id"]: c["gw_code"] for c in t["countries"]}
+    assert {k: codes[k] for k in ("DEU", "JPN", "USA", "VNM", "RVN", "YEM", "VAT", "DMA")} == {"DEU": "260", "JPN": "740", "USA": "2", "VNM": "816", "RVN": "817", "YEM": "678", "VAT": "", "DMA": "54"}
+
+
+def test_every_country_with_a_state_system_code_has_that_state_and_its_membership_spells(t):
+    states = {(s["system"], s["code"]): s for s in read_rows(ROOT, "states")}
+    spells = {(m["system"], m["code"]) for m in read_rows(ROOT, "state_memberships")}
+    linked = {s["country_id"] for s in states.values() if s["country_id"]}
+    for row in t["countries"]:
+        for system, column in (("cow", "cow_code"), ("gw", "gw_code")):
+            if row[column]:
+                assert (system, row[column]) in states and (system, row[column]) in spells, (row["country_id"], system)
+        if row["cow_code"] or row["gw_code"]:
+            assert row["country_id"] in linked or row["country_id"] in ("SUN",), row["country_id"]
+    unlinked = [s for s in states.values() if not s["country_id"]]
+    assert unlinked and all(s["notes"] for s in unlinked)
+    assert {(s["system"], s["code"]) for s in unlinked} <= {("cow", "730"), ("gw", "730"), ("gw", "815")}

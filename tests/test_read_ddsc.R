@@ -17,5 +17,11 @@ for (path in args) {
   check(is.character(ddsc$programs$name_en), "programs$name_en is character")
   check(identical(ddsc$countries$iso2[ddsc$countries$country_id == "NAM"], "NA"), "Namibia's iso2 stays the text NA")
   check(!any(is.na(ddsc$events$date)), "every event date parsed")
+  cy <- ddsc_panel("country_years", system = "gw", tables = ddsc)
+  check(identical(names(cy)[1:2], c("gwno", "year")) && !("system" %in% names(cy)), "ddsc_panel names the G&W code gwno")
+  check(nrow(cy) == sum(ddsc$country_years$system == "gw"), "ddsc_panel keeps the rows of one system")
+  check(is.integer(cy$gwno) && is.logical(cy$carried_forward) && is.integer(cy$jp_acsa_dec31), "panel columns typed from the schema")
+  dy <- ddsc_panel("dyad_years", system = "cow", tables = ddsc)
+  check(identical(names(dy)[1:3], c("ccode1", "ccode2", "year")) && is.logical(dy$acsa_in_force_dec31), "ddsc_panel names the COW dyad codes")
   cat(path, ": R column classes ok\n", sep = "")
 }

@@ -1,15 +1,14 @@
 """Source step ``countries``: every ISO 3166-1 entry (pycountry) with its Correlates of War code (COW
-State System Membership list 2024, from the ``state_systems`` raw files) and its Gleditsch-Ward number
-(the code list of the ``countrycode`` package), then the hand-checked values of
-``reference/country_curation.csv`` (text names, hand-matched COW codes, former states) on top."""
+State System Membership list 2024, matched by name, from the ``state_systems`` raw files), then the
+hand-checked values of ``reference/country_curation.csv`` (text names, hand-matched COW codes, former
+states) on top. A former state keyed by its ISO 3166-3 code takes its names and codes from pycountry's
+historic countries. The Gleditsch-Ward number is the code of the country's latest state in the G&W list
+(v7 with microstates), as the ``state_systems`` step links states to countries."""
 
 from __future__ import annotations
 
 import csv
 import gettext
-import importlib.resources
-import io
-import pickle
 import re
 from pathlib import Path
 
@@ -32,14 +31,6 @@ def cow_by_name(cow_rows: list[dict]) -> dict:
     return {_key(r["statenme"]): int(r["ccode"]) for r in cow_rows}
 
 
-def gleditsch_ward_by_iso() -> dict[str, str]:
-    """ISO alpha-3 -> Gleditsch-Ward number from the installed ``countrycode`` package's code list."""
-    import countrycode
-
-    data = pickle.loads((importlib.resources.files(countrycode) / "data" / "codelist.pickle").read_bytes())
-    return {iso: str(int(gw)) for iso, gw in zip(data["iso3c"], data["gwn"]) if isinstance(iso, str) and gw == gw and gw is not None}
-
-
 def _iso_row(country, cow: dict, ja: gettext.NullTranslations, fields: list[str]) -> dict:
     import pycountry  # noqa: F401 - the country objects come from it
 
@@ -54,23 +45,41 @@ def _iso_row(country, cow: dict, ja: gettext.NullTranslations, fields: list[str]
     return row
 
 
-def build_rows(cow_rows: list[dict], curation: list[dict], gw: dict[str, str], fields: list[str]) -> list[dict]:
+def _historic_row(country_id: str, fields: list[str]) -> dict:
+    """A former state from ISO 3166-3 (pycountry's historic countries) when ``country_id`` is one of its
+    alpha-3 codes, with its Japanese name from the iso-codes translation; otherwise an empty row."""
     import pycountry
+
+    row = dict.fromkeys(fields, "") | {"country_id": country_id}
+    old = next((c for c in pycountry.historic_countries if getattr(c, "alpha_3", "") == country_id), None)
+    if old is not None:
+        ja = gettext.translation("iso3166-3", pycountry.LOCALES_DIR, languages=["ja"]).gettext(old.name)
+        row.update({"name_en": old.name, "name_ja": ja if ja != old.name else "", "iso2": old.alpha_2, "iso3": old.alpha_3,
+                    "iso_numeric": getattr(old, "numeric", "")})
+    return row
+
+
+def build_rows(all_spells: list, cow_rows: list[dict], curation: list[dict], state_curation: list[dict], fields: list[str]) -> list[dict]:
+    import pycountry
+
+    from ddsc.steps.state_systems import latest_codes, state_countries
 
     ja = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ja"])
     cow = cow_by_name(cow_rows)
     rows = {c.alpha_3: _iso_row(c, cow, ja, fields) for c in pycountry.countries}
-    for iso, number in gw.items():
-        if iso in rows:
-            rows[iso]["gw_code"] = number
     for cur in curation:
-        row = rows.setdefault(cur["country_id"], dict.fromkeys(fields, "") | {"country_id": cur["country_id"]})
+        row = rows.get(cur["country_id"]) or rows.setdefault(cur["country_id"], _historic_row(cur["country_id"], fields))
         text_name = bool(cur["name_ja"])
         row.update({k: v for k, v in cur.items() if v and k in fields})
-        row["notes"] = "; ".join(x for x in (cur["notes"], "" if text_name else ISO_NOTE) if x)
+        if not row["cow_code"] and _key(row["name_en"]) in cow:  # a former state named as COW names it
+            row["cow_code"] = str(cow[_key(row["name_en"])])
+        row["notes"] = "; ".join(x for x in (cur["notes"], "" if text_name or not row["name_ja"] else ISO_NOTE) if x)
     for row in rows.values():
         if not row["notes"] and row["name_ja"]:
             row["notes"] = ISO_NOTE
+    links = state_countries(all_spells, {k: int(r["cow_code"]) for k, r in rows.items() if r["cow_code"]}, state_curation)
+    for country, code in latest_codes(all_spells, links, "gw").items():
+        rows[country]["gw_code"] = str(code)
     return [rows[k] for k in sorted(rows)]
 
 
@@ -78,13 +87,15 @@ def run(root: Path, raw_root: Path | None = None) -> dict[str, pd.DataFrame]:
     from ddsc.package import read_model
     from ddsc.source import Source
 
+    from ddsc.steps.state_systems import read_curation, spells
+
     fields = read_model(Source(root))[1]["countries"].field_names
-    cow_rows = text_rows(read_raw(root, "state_systems", raw_root)[COW_FILE])
+    raw = read_raw(root, "state_systems", raw_root)
     with (root / CURATION).open(encoding="utf-8", newline="") as handle:
         curation = list(csv.DictReader(handle))
-    rows = build_rows(cow_rows, curation, gleditsch_ward_by_iso(), fields)
+    rows = build_rows(spells(raw), text_rows(raw[COW_FILE]), curation, read_curation(root), fields)
     return {"countries": pd.DataFrame(rows, columns=fields, dtype="string").replace("", pd.NA)}
 
 
 STEP = Step("countries", SOURCE, ("countries",), run, source="state_systems",
-            description="ISO 3166-1 (pycountry), COW 2024 codes, Gleditsch-Ward numbers (countrycode), and the curation file")
+            description="ISO 3166-1 and 3166-3 (pycountry), COW 2024 codes, Gleditsch-Ward v7 numbers, and the curation file")

@@ -1,0 +1,285 @@
+"""Derived step ``panels``: country-year and dyad-year panels in the COW and Gleditsch-Ward state systems,
+built from the validated core tables (``statutes``, ``statute_countries``, ``projects``, ``states``,
+``state_memberships``); never edited by hand. The codebook (``schemas/country_years.json``,
+``schemas/dyad_years.json``) defines every column; the rules, in short:
+
+- Rows: a state-year for every year from 1946 to the last full year the tables cover in which the state is a
+  member of its system on at least one day; a Japan-partner dyad-year for every year both are. A censored
+  membership (one that runs to the last day of its list) is carried on to the last panel year.
+- In force on a day: from ``in_force_date`` (never before ``signed_date``) until ``end_date``, or until a
+  successor (``replaces_statute_id``) enters into force; a month- or year-precision entry into force counts
+  from the first day of its period, a month- or year-precision end from the last day of its period. A panel
+  cell is empty (unknown) where the tables cannot tell: no entry-into-force date for an agreement that is not
+  merely signed, or an ended agreement without an end date or successor.
+- ``*_dec31``: in force on 31 December of the year; ``*_any``: in force on at least one day of it. Both also
+  require the state (and, for a dyad, Japan) to be a member on that day.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ddsc.steps import DERIVED, Step
+
+FIRST_YEAR = 1946
+JAPAN = "JPN"
+OSA_PROGRAM = "jp_osa"
+FAMILIES = {  # statutes.agreement_family -> the stem of its panel columns
+    "reciprocal_access": "raa",
+    "acquisition_cross_servicing": "acsa",
+    "information_security": "infosec",
+    "equipment_technology_transfer": "equipment",
+    "security_treaty": "security_treaty",
+    "status_of_forces": "sofa",
+}
+ENDED = ("superseded", "repealed", "expired")
+DAY = pd.Timedelta(days=1)
+EARLIEST = pd.Timestamp("1800-01-01")
+KINDS = ("known", "possible")  # in force for certain / perhaps in force (a superset) on the days of an interval
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+
+def _japanese_agreements(tables: dict) -> pd.DataFrame:
+    """Statutes with an agreement family to which Japan is a party."""
+    statutes = tables["statutes"]
+    links = tables["statute_countries"]
+    parties = links[links["role"].astype("string") == "party"]
+    japanese = set(parties.loc[parties["country_id"] == JAPAN, "statute_id"])
+    chosen = statutes["agreement_family"].notna() & statutes["statute_id"].isin(japanese)
+    return statutes[chosen].reset_index(drop=True)
+
+
+def _osa_projects(tables: dict) -> pd.DataFrame:
+    projects = tables["projects"]
+    return projects[projects["program_id"] == OSA_PROGRAM].reset_index(drop=True)
+
+
+def last_year(tables: dict) -> int:
+    """The last full calendar year the panels cover: the year before the year of the latest date they read
+    (agreements' signature, entry into force and end; OSA exchanges of notes). A year still running when the
+    tables were last curated is left out, since whether an agreement is in force on its 31 December is not
+    known yet."""
+    agreements = _japanese_agreements(tables)
+    dates = [agreements[c] for c in ("signed_date", "in_force_date", "end_date")] + [_osa_projects(tables)["agreement_date"]]
+    latest = pd.concat(dates).dropna().max()
+    return (latest + DAY).year - 1
+
+
+def _period_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
+    """The last day of the month or year a month- or year-precision date stands for; the date itself at day precision."""
+    precision = precision.astype("string")
+    out = dates.copy()
+    month = (precision == "month").fillna(False).astype(bool)
+    year = (precision == "year").fillna(False).astype(bool)
+    out[month] = dates[month] + pd.offsets.MonthEnd(0)
+    out[year] = pd.to_datetime(dates[year].dt.year.astype("Int64").astype("string") + "-12-31")
+    return out
+
+
+def _lineages(agreements: pd.DataFrame) -> pd.Series:
+    """Each agreement's lineage: the first agreement of its chain of ``replaces_statute_id``."""
+    replaces = dict(zip(agreements["statute_id"], agreements["replaces_statute_id"]))
+    roots = []
+    for sid in agreements["statute_id"]:
+        seen, node = {sid}, sid
+        while isinstance(replaces.get(node), str) and replaces[node] in replaces and replaces[node] not in seen:
+            node = replaces[node]
+            seen.add(node)
+        roots.append(node)
+    return pd.Series(roots, index=agreements.index, dtype="string")
+
+
+def agreement_intervals(tables: dict, end: pd.Timestamp) -> pd.DataFrame:
+    """One row per Japanese agreement and kind: the days ``[lo, hi)`` on which it is in force for certain
+    (``known``) and on which it may be (``possible``); ``end`` is the first day after the panels."""
+    a = _japanese_agreements(tables)
+    start = a["in_force_date"].where(~(a["in_force_date"] < a["signed_date"]).fillna(False).astype(bool), a["signed_date"])
+    successor = a[a["replaces_statute_id"].notna() & start.notna()].assign(_start=start, _precision=a["in_force_date_precision"])
+    successor = successor.assign(_start=_period_end(successor["_start"], successor["_precision"]))
+    handover = successor.groupby("replaces_statute_id")["_start"].min()
+    stop = _period_end(a["end_date"], a["end_date_precision"])
+    handed = pd.Series([handover.get(sid, pd.NaT) for sid in a["statute_id"]], index=a.index, dtype=stop.dtype)
+    stop = stop.fillna(handed)
+    status = a["status"].astype("string")
+    ended = status.isin(ENDED).fillna(False).astype(bool)
+    known_hi = stop.where(stop.notna(), (start + DAY).where(ended, end))
+    possible_lo = start.fillna(a["signed_date"]).fillna(EARLIEST)
+    possible_hi = stop.fillna(end)
+    not_in_force = start.isna() & (status == "signed").fillna(False).astype(bool)
+    base = pd.DataFrame({"statute_id": a["statute_id"].astype("string"), "family": a["agreement_family"].astype("string"),
+                         "lineage": _lineages(a), "start": start})
+    known = base.assign(kind="known", lo=start, hi=known_hi)[start.notna()]
+    possible = base.assign(kind="possible", lo=possible_lo, hi=possible_hi)[~not_in_force]
+    out = pd.concat([known, possible], ignore_index=True)
+    out["hi"] = out["hi"].clip(upper=end)
+    return out[out["lo"] < out["hi"]].reset_index(drop=True)
+
+
+def membership_intervals(tables: dict, end: pd.Timestamp) -> pd.DataFrame:
+    """Each state's membership spells as days ``[lo, hi)``; a censored spell is carried on to ``end``."""
+    m = tables["state_memberships"]
+    hi = m["end_date"] + DAY
+    hi = hi.where(~m["censored"].fillna(False).astype(bool) | (hi >= end), end)
+    out = pd.DataFrame({"system": m["system"].astype("string"), "code": m["code"].astype("Int64"), "s_lo": m["start_date"], "s_hi": hi})
+    return out.merge(_countries(tables), on=["system", "code"], how="left")
+
+
+def _countries(tables: dict) -> pd.DataFrame:
+    s = tables["states"]
+    return pd.DataFrame({"system": s["system"].astype("string"), "code": s["code"].astype("Int64"), "country_id": s["country_id"].astype("string")})
+
+
+def list_ends(tables: dict) -> dict[str, pd.Timestamp]:
+    """The last day each system's lists cover (their latest end date)."""
+    m = tables["state_memberships"]
+    return m.groupby(m["system"].astype("string"))["end_date"].max().to_dict()
+
+
+# --- intervals to years ---------------------------------------------------------------------------------
+
+def _years(frame: pd.DataFrame, lo: str, hi: str, first: int, last: int) -> pd.DataFrame:
+    """``frame`` with one row per year ``[lo, hi)`` touches within ``first..last``, and whether it holds
+    31 December of that year (``dec31``)."""
+    if frame.empty:
+        return frame.assign(year=pd.Series(dtype="Int64"), dec31=pd.Series(dtype=bool))
+    y0 = frame[lo].dt.year.clip(lower=first)
+    y1 = (frame[hi] - DAY).dt.year.clip(upper=last)
+    spans = [list(range(a, b + 1)) for a, b in zip(y0, y1)]
+    out = frame.assign(year=spans).explode("year").dropna(subset=["year"])
+    out["year"] = out["year"].astype("int64")
+    dec31 = pd.to_datetime(out["year"].astype("string") + "-12-31")
+    out["dec31"] = ((out[lo] <= dec31) & (dec31 < out[hi])).to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _intersect(frame: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    lo = pd.concat([frame[a] for a, _ in pairs], axis=1).max(axis=1)
+    hi = pd.concat([frame[b] for _, b in pairs], axis=1).min(axis=1)
+    out = frame.assign(lo=lo, hi=hi)
+    return out[out["lo"] < out["hi"]].reset_index(drop=True)
+
+
+def state_years(tables: dict, first: int, last: int) -> pd.DataFrame:
+    """Every (system, code, year) of ``first..last`` in which the state is a member on at least one day, with
+    ``member_dec31`` and ``carried_forward``."""
+    end = pd.Timestamp(f"{last + 1}-01-01")
+    spells = membership_intervals(tables, end)
+    years = _years(spells, "s_lo", "s_hi", first, last)
+    out = years.groupby(["system", "code", "year"], as_index=False).agg(country_id=("country_id", "first"), member_dec31=("dec31", "any"))
+    ends = list_ends(tables)
+    dec31 = pd.to_datetime(out["year"].astype("string") + "-12-31")
+    out["carried_forward"] = (dec31 > out["system"].map(ends)).to_numpy()
+    return out
+
+
+# --- the panels -----------------------------------------------------------------------------------------
+
+def _flags(years: pd.DataFrame) -> pd.DataFrame:
+    """Each agreement-year with whether it is known or possibly in force on 31 December and on any day."""
+    return years.assign(known_dec31=years["dec31"] & (years["kind"] == "known"), possible_dec31=years["dec31"] & (years["kind"] == "possible"),
+                       known_any=years["kind"] == "known", possible_any=years["kind"] == "possible")
+
+
+def _three_valued(known: pd.Series, possible: pd.Series) -> pd.Series:
+    """True where known, unknown (missing) where only possible, False otherwise."""
+    out = pd.Series(pd.NA, index=known.index, dtype="boolean")
+    out[known.fillna(False).astype(bool)] = True
+    out[~known.fillna(False).astype(bool) & ~possible.fillna(False).astype(bool)] = False
+    return out
+
+
+def country_years(tables: dict, first: int, last: int) -> pd.DataFrame:
+    end = pd.Timestamp(f"{last + 1}-01-01")
+    frame = state_years(tables, first, last)
+    agreements = agreement_intervals(tables, end)
+    links = tables["statute_countries"]
+    parties = links.loc[links["role"].astype("string") == "party", ["statute_id", "country_id"]].astype("string")
+    spells = membership_intervals(tables, end)
+    held = agreements.merge(parties, on="statute_id").merge(spells, on="country_id")
+    years = _flags(_years(_intersect(held, [("lo", "hi"), ("s_lo", "s_hi")]), "lo", "hi", first, last))
+    keys = ["system", "code", "year"]
+    for family, stem in FAMILIES.items():
+        chosen = years[years["family"] == family]
+        for rule in ("dec31", "any"):
+            known = chosen[chosen[f"known_{rule}"]].groupby(keys)["lineage"].nunique().rename("known")
+            possible = chosen[chosen[f"possible_{rule}"]].groupby(keys)["lineage"].nunique().rename("possible")
+            counts = pd.concat([known, possible], axis=1).fillna(0).reset_index()
+            counts["n"] = counts["known"].astype("Int64").where(counts["known"] == counts["possible"], pd.NA)
+            column = f"jp_{stem}_{rule}"
+            frame = frame.merge(counts[keys + ["n"]].assign(_seen=True), on=keys, how="left")
+            frame[column] = frame["n"].astype("Int64").where(frame["_seen"].notna(), 0)
+            frame = frame.drop(columns=["n", "_seen"])
+    osa = _osa(tables, spells, first, last)
+    frame = frame.merge(osa, on=["system", "code", "year"], how="left")
+    frame["osa_projects"] = frame["osa_projects"].fillna(0).astype("Int64")
+    frame["osa_committed_jpy"] = frame["osa_committed_jpy"].astype("Float64").where(frame["osa_projects"] > 0, 0.0)
+    # Columns from the trainings table (US trainings, students and cost by program and by Title 10 / Title 22,
+    # from the Foreign Military Training Report) join here, after the OSA columns, once that table exists.
+    return frame
+
+
+def _osa(tables: dict, spells: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """OSA projects by recipient state and year of the exchange of notes: count, and the yen committed
+    (missing when one of them has no amount or another currency)."""
+    p = _osa_projects(tables)
+    p = p[p["agreement_date"].notna()]
+    frame = pd.DataFrame({"country_id": p["recipient_country_id"].astype("string"), "day": p["agreement_date"],
+                          "amount": p["amount"].astype("Float64"), "jpy": (p["currency"].astype("string") == "JPY").fillna(False).astype(bool)})
+    held = frame.merge(spells, on="country_id")
+    held = held[(held["s_lo"] <= held["day"]) & (held["day"] < held["s_hi"])]
+    held = held.assign(year=held["day"].dt.year)
+    held = held[(held["year"] >= first) & (held["year"] <= last)]
+    held = held.assign(clean=held["jpy"] & held["amount"].notna())
+    out = held.groupby(["system", "code", "year"]).agg(osa_projects=("day", "size"), osa_committed_jpy=("amount", "sum"), clean=("clean", "all")).reset_index()
+    out["osa_committed_jpy"] = out["osa_committed_jpy"].astype("Float64").where(out["clean"], pd.NA)
+    return out.drop(columns="clean")
+
+
+def dyad_years(tables: dict, first: int, last: int) -> pd.DataFrame:
+    end = pd.Timestamp(f"{last + 1}-01-01")
+    members = state_years(tables, first, last)
+    japan = members[members["country_id"] == JAPAN][["system", "code", "year", "member_dec31", "carried_forward"]]
+    others = members.rename(columns={"code": "code2", "country_id": "country_id2", "member_dec31": "dec31_2", "carried_forward": "carried_2"})
+    frame = japan.rename(columns={"code": "code1"}).merge(others, on=["system", "year"])
+    frame = frame[frame["code1"] != frame["code2"]]
+    frame = frame.assign(member_dec31=frame["member_dec31"] & frame["dec31_2"], carried_forward=frame["carried_forward"] | frame["carried_2"])
+    frame = frame[["system", "code1", "code2", "year", "country_id2", "member_dec31", "carried_forward"]].reset_index(drop=True)
+    agreements = agreement_intervals(tables, end)
+    links = tables["statute_countries"]
+    parties = links.loc[links["role"].astype("string") == "party", ["statute_id", "country_id"]].astype("string")
+    partners = parties[parties["country_id"] != JAPAN]
+    spells = membership_intervals(tables, end)
+    own = spells[spells["country_id"] == JAPAN].rename(columns={"code": "code1", "s_lo": "j_lo", "s_hi": "j_hi"}).drop(columns="country_id")
+    held = agreements[agreements["statute_id"].isin(set(parties.loc[parties["country_id"] == JAPAN, "statute_id"]))]
+    held = held.merge(partners, on="statute_id").merge(spells.rename(columns={"code": "code2"}), on="country_id").merge(own, on="system")
+    years = _flags(_years(_intersect(held, [("lo", "hi"), ("s_lo", "s_hi"), ("j_lo", "j_hi")]), "lo", "hi", first, last))
+    keys = ["system", "code1", "code2", "year"]
+    for family, stem in FAMILIES.items():
+        chosen = years[years["family"] == family]
+        flags = chosen.groupby(keys)[["known_dec31", "possible_dec31", "known_any", "possible_any"]].any()
+        frame = frame.merge(flags.reset_index(), on=keys, how="left")
+        for rule in ("dec31", "any"):
+            frame[f"{stem}_in_force_{rule}"] = _three_valued(frame[f"known_{rule}"], frame[f"possible_{rule}"])
+        frame = frame.drop(columns=["known_dec31", "possible_dec31", "known_any", "possible_any"])
+        ids = _latest_ids(chosen, keys).rename(f"{stem}_id")
+        frame = frame.merge(ids.reset_index(), on=keys, how="left")
+        frame[f"{stem}_id"] = frame[f"{stem}_id"].astype("string")
+    return frame
+
+
+def _latest_ids(years: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per key: the agreement certainly in force on 31 December with the latest entry into force, else the one
+    certainly in force during the year with the latest entry into force."""
+    known = years[years["known_any"]].assign(rank=lambda f: (~f["known_dec31"]).astype(int))
+    known = known.sort_values(keys + ["rank", "start", "statute_id"], ascending=[True] * len(keys) + [True, False, False], kind="stable")
+    return known.groupby(keys)["statute_id"].first()
+
+
+def run(tables: dict) -> dict[str, pd.DataFrame]:
+    last = last_year(tables)
+    return {"country_years": country_years(tables, FIRST_YEAR, last), "dyad_years": dyad_years(tables, FIRST_YEAR, last)}
+
+
+STEP = Step("panels", DERIVED, ("country_years", "dyad_years"), run,
+            description="COW and Gleditsch-Ward country-years and Japan's dyad-years: agreements in force by family, OSA committed")
