@@ -22,8 +22,23 @@ PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGES.md", "README.md", 
 
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
-    """A copy of the repository's data package in a temporary folder."""
-    root = tmp_path / "pkg"
+    """A small valid package to break or build: the minimal fixture (cut from the real tables) with the
+    repository's schemas and the files a release carries. Tests of behaviour use it; the real package is
+    built once per run (``release``)."""
+    from tests.fixtures.make_fixtures import HERE, assemble
+
+    root = assemble(HERE / "minimal", tmp_path / "pkg")
+    for name in ("README.md", "LICENSE", ".zenodo.json", "pyproject.toml", "R"):
+        src = ROOT / name
+        if src.exists():
+            (shutil.copytree if src.is_dir() else shutil.copyfile)(src, root / name)
+    return root
+
+
+@pytest.fixture
+def real_package(tmp_path: Path) -> Path:
+    """A copy of the repository's whole data package (for the few tests about the real tables)."""
+    root = tmp_path / "real"
     root.mkdir()
     for name in PACKAGE_FILES:
         src = ROOT / name

@@ -44,13 +44,13 @@ def test_same_content_is_a_no_op_and_changed_content_is_refused_without_force(pa
     code, err = _build(package, out, capsys)
     assert code == 0 and "unchanged" in err and _files(out) == first
     path = package / "tables" / "citations.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("Adelphi Paper 365", "Adelphi Paper 366"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("Arms Export Control Act", "Arms Export Control Act (edited)", 1), encoding="utf-8")
     code, err = _build(package, out, capsys)
     assert code == 1 and f"{RELEASE} is already released with different content" in err
     assert _files(out) == first
     code, err = _build(package, out, capsys, "--force")
     assert code == 0
-    assert b"Adelphi Paper 366" in (out / RELEASE / "tables" / "citations.csv").read_bytes()
+    assert b"Arms Export Control Act (edited)" in (out / RELEASE / "tables" / "citations.csv").read_bytes()
 
 
 def test_failure_mid_write_leaves_no_release(package, tmp_path, capsys, monkeypatch):
@@ -100,7 +100,7 @@ def test_a_tampered_release_folder_is_not_judged_unchanged(package, tmp_path, ca
     out = tmp_path / "dist"
     assert _build(package, out, capsys)[0] == 0
     target = out / RELEASE / "tables" / "events.csv"
-    target.write_bytes(target.read_bytes().replace(b"summit", b"summiT", 1))  # SHA256SUMS left as it was
+    target.write_bytes(target.read_bytes().replace(b"enacted", b"enacteD", 1))  # SHA256SUMS left as it was
     code, err = _build(package, out, capsys)
     assert code == 1 and "already released with different content" in err
     assert _build(package, out, capsys, "--force")[0] == 0
