@@ -54,6 +54,20 @@ def _iso_row(country, cow: dict, ja: gettext.NullTranslations, fields: list[str]
     return row
 
 
+def _historic_row(key: str, ja3: gettext.NullTranslations, fields: list[str]) -> dict:
+    """A former state's row from pycountry's ISO 3166-3 entry with that alpha-3 code (names and codes, the
+    Japanese name from the iso-codes translation where it has one); only the key for a state without one."""
+    import pycountry
+
+    row = dict.fromkeys(fields, "") | {"country_id": key}
+    entry = pycountry.historic_countries.get(alpha_3=key)
+    if entry is not None:
+        name_ja = ja3.gettext(entry.name)
+        row.update({"name_en": entry.name, "name_ja": name_ja if name_ja != entry.name else "",
+                    "iso2": entry.alpha_2, "iso3": entry.alpha_3, "iso_numeric": entry.numeric})
+    return row
+
+
 def build_rows(cow_rows: list[dict], curation: list[dict], gw: dict[str, str], fields: list[str]) -> list[dict]:
     import pycountry
 
@@ -63,8 +77,9 @@ def build_rows(cow_rows: list[dict], curation: list[dict], gw: dict[str, str], f
     for iso, number in gw.items():
         if iso in rows:
             rows[iso]["gw_code"] = number
+    ja3 = gettext.translation("iso3166-3", pycountry.LOCALES_DIR, languages=["ja"])
     for cur in curation:
-        row = rows.setdefault(cur["country_id"], dict.fromkeys(fields, "") | {"country_id": cur["country_id"]})
+        row = rows.setdefault(cur["country_id"], _historic_row(cur["country_id"], ja3, fields))
         text_name = bool(cur["name_ja"])
         row.update({k: v for k, v in cur.items() if v and k in fields})
         row["notes"] = "; ".join(x for x in (cur["notes"], "" if text_name else ISO_NOTE) if x)
