@@ -28,9 +28,9 @@ class Step:
 
 
 def _steps() -> tuple[Step, ...]:
-    from ddsc.steps import countries
+    from ddsc.steps import countries, fmtrpt
 
-    return (countries.STEP,)
+    return (countries.STEP, fmtrpt.STEP)
 
 
 def all_steps() -> tuple[Step, ...]:

@@ -33,6 +33,8 @@ from ddsc.steps.raw import read_raw
 SOURCE_NAME = "fmtrpt"
 COUNTRY_CURATION = "reference/fmtr_countries.csv"
 PROGRAM_CURATION = "reference/fmtr_program_labels.csv"
+REPORT_CURATION = "reference/fmtr_reports.csv"
+TOTALS_RULES = ("program_totals_line", "untitled_totals_line")
 FIELDS = ("course_title", "us_unit", "student_unit", "location", "quantity", "start_date", "end_date", "total_cost", "page_number")
 TEXT_FIELDS = ("course_title", "us_unit", "student_unit", "location")
 MATCH_SHARE = 0.01  # a block matches its Program Totals line when its costs add up to it within 1%
@@ -81,13 +83,13 @@ def load(files: dict[str, bytes]) -> tuple[pd.DataFrame, pd.DataFrame]:
             for program in country:
                 if program.tag != "program":
                     if program.tag != "c_name":
-                        stray.append((report, file, program.tag))
+                        stray.append((report, file, program.tag, program.text))
                     continue
                 block[report] += 1
                 for training in program:
                     if training.tag != "training":
                         if training.tag != "p_name":
-                            stray.append((report, file, training.tag))
+                            stray.append((report, file, training.tag, training.text))
                         continue
                     ordinal[report] += 1
                     values = {child.tag: child.text for child in training}
@@ -97,14 +99,14 @@ def load(files: dict[str, bytes]) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = pd.DataFrame(rows, columns=columns)
     for name in ("country", "heading", *FIELDS):
         frame[name] = frame[name].astype("string")
-    return frame, pd.DataFrame(stray, columns=["report_id", "file", "tag"])
+    return frame, pd.DataFrame(stray, columns=["report_id", "file", "tag", "text"])
 
 
 # =============================================================================================================
 # clean: each rule a small function; the log counts the rows each rule touched, per report
 # =============================================================================================================
 
-CHANGED, EMPTIED, DROPPED = "changed", "emptied", "dropped"
+CHANGED, EMPTIED, DROPPED, SKIPPED = "changed", "emptied", "dropped", "skipped"
 
 
 @dataclass
@@ -122,11 +124,6 @@ class CleaningLog:
     def frame(self) -> pd.DataFrame:
         rows = [(report, rule, self.actions[rule], n) for (report, rule), n in self.counts.items() if n]
         return pd.DataFrame(rows, columns=["report_id", "rule", "action", "rows"])
-
-
-def _blank(values: pd.Series) -> pd.Series:
-    """Missing or only whitespace."""
-    return values.isna() | values.fillna("").str.strip().eq("")
 
 
 def strip_spaces(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -205,6 +202,17 @@ def quantity_fused_into_title(title: pd.Series, quantity: pd.Series, other: pd.S
     return out_t, out_q, hit
 
 
+def cost_fused_into_student_unit(unit: pd.Series, cost: pd.Series, other: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The cost cell empty, the row otherwise a training (``other``: it has a quantity or a date) and the
+    student unit ending in a space and a number (``AIR ARM 10635``): the number is the cost. (Where the cost
+    cell holds anything, a bare ``$`` included, a unit's number stays.)"""
+    parts = unit.str.extract(r"^(.*\S) ([0-9]+(?:\.[0-9]+)?)$")
+    hit = parts[0].notna() & cost.isna() & other
+    out_u, out_c = unit.copy(), cost.copy()
+    out_u[hit], out_c[hit] = parts[0][hit], parts[1][hit]
+    return out_u, out_c, hit
+
+
 def parse_cost(cost: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """US dollars as a number: ``$1,234`` -> 1234, ``10211.88`` kept. Returns the numbers, the rows whose text
     carried a dollar sign or thousands separators, the rows whose cell was a bare ``$`` (emptied) and the rows
@@ -244,6 +252,60 @@ def parse_page(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return pd.to_numeric(parts[0], errors="coerce").astype("Int64"), two, text.notna() & parts[0].isna()
 
 
+REGION_PREFIX = re.compile(r"^(?:(?:DOD|DOS|DoD|DoS|DOHS) )?(?:Africa|East Asia and Pacific|Europe|Near East|NIS|South Asia|Western Hemisphere) Region, ")
+FY_SUFFIX = re.compile(r"^(?P<label>.*?)[\s,\-]*(?<![A-Za-z])(?:Fiscal Year|FY)(?![A-Za-z])\s*(?P<year>[0-9]{4}|[0-9]{2})?(?P<tail>(?: (?:Department of [A-Za-z ]+|DoD|DoS|DOHS|DHS))? Training)?$")
+
+
+def heading_parts(heading: str, country: str) -> tuple[str, int | None]:
+    """The program label of a heading and the fiscal year it names (None where it names none).
+
+    The label is the heading without its fiscal year (``, FY 00``; ``- Fiscal Year 2018 Department of State
+    Training``) and, in the reports for FY2001-FY2005, without the region and country that start it
+    (``DOS Western Hemisphere Region, Colombia, ``). Two-digit years are 19YY from 50 on, else 20YY."""
+    label, year = heading, None
+    found = FY_SUFFIX.match(heading)
+    if found:
+        label = found["label"]
+        if found["year"]:
+            year = int(found["year"]) if len(found["year"]) == 4 else (1900 if int(found["year"]) >= 50 else 2000) + int(found["year"])
+    prefix = REGION_PREFIX.match(label)
+    if prefix:
+        label = label[prefix.end():]
+        if label.startswith(country + ","):
+            label = label[len(country) + 1:]
+    label = re.sub(r"^Republic Of, ", "", label)  # 1999-2000: "Cape Verde, Republic Of" split at its comma
+    return label.strip(" ,-"), year
+
+
+def _fiscal_years(frame: pd.DataFrame, log: CleaningLog) -> pd.DataFrame:
+    """``label`` and ``fiscal_year`` of each row from its heading; a heading that names no fiscal year leaves
+    it empty (counted) unless the report's other headings all name one and the same year."""
+    pairs = frame[["heading", "country"]].drop_duplicates()
+    parts = {(h, c): heading_parts(h, c) for h, c in pairs.itertuples(index=False)}
+    keys = list(zip(frame["heading"], frame["country"]))
+    frame["label"] = [parts[k][0] for k in keys]
+    frame["fiscal_year"] = pd.array([parts[k][1] for k in keys], dtype="Int64")
+    years = frame.groupby("report_id")["fiscal_year"].agg(lambda s: set(s.dropna()))
+    single = frame["report_id"].map(lambda r: next(iter(years[r])) if len(years[r]) == 1 else None)
+    missing = frame["fiscal_year"].isna()
+    frame.loc[missing & single.notna(), "fiscal_year"] = single[missing & single.notna()].astype("int64")
+    log.add("fiscal_year_not_stated", EMPTIED, frame["report_id"][frame["fiscal_year"].isna()])
+    return frame
+
+
+def date_out_of_range(dates: pd.Series, fiscal_year: pd.Series) -> pd.Series:
+    """Rows whose date lies more than 10 years before or 2 years after the training's fiscal year (``2106``
+    for 2006, ``1900``): a misprint in the report or the extraction, emptied (the text goes to ``notes``)."""
+    year = dates.dt.year
+    return ((year < fiscal_year - 10) | (year > fiscal_year + 2)).fillna(False).astype(bool)
+
+
+def end_before_start(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Rows whose end date is before their start date: the end date is emptied (both texts go to ``notes``),
+    since which of the two is wrong cannot be told."""
+    return (end < start).fillna(False).astype(bool)
+
+
 def _note(notes: pd.Series, rows: pd.Series, label: str, raw: pd.Series) -> pd.Series:
     """Append ``label as extracted: 'raw'`` to the notes of ``rows``."""
     text = label + " as extracted: '" + raw.fillna("").str.replace("'", "\u2019") + "'"
@@ -274,7 +336,7 @@ def clean(raw: pd.DataFrame, log: CleaningLog) -> tuple[pd.DataFrame, pd.DataFra
     log.add("untitled_totals_line", DROPPED, rid[untitled])
     placeholder = df["heading"].str.startswith("No activities reported").fillna(False).astype(bool)
     log.add("no_activities_line", DROPPED, rid[placeholder])
-    totals_lines = df[totals | untitled].copy()
+    lines = df[totals | untitled].copy()
     df = df[~(totals | untitled | placeholder)].copy()
     rid = df["report_id"]
     df["notes"] = pd.Series(pd.NA, index=df.index, dtype="string")
@@ -290,6 +352,10 @@ def clean(raw: pd.DataFrame, log: CleaningLog) -> tuple[pd.DataFrame, pd.DataFra
         df["course_title"], df["quantity"], df[["start_date", "end_date", "total_cost"]].notna().any(axis=1))
     log.add("quantity_fused_into_title", CHANGED, rid[hit])
 
+    df["student_unit"], df["total_cost"], hit = cost_fused_into_student_unit(
+        df["student_unit"], df["total_cost"], df[["quantity", "start_date", "end_date"]].notna().any(axis=1))
+    log.add("cost_fused_into_student_unit", CHANGED, rid[hit])
+
     # 4. fragments: rows with neither students, dates nor cost are pieces of a neighbouring row (a line of a
     #    title, unit or location the PDF wrapped) or empty lines, not trainings
     fragment = df[["quantity", "start_date", "end_date", "total_cost"]].isna().all(axis=1)
@@ -297,14 +363,16 @@ def clean(raw: pd.DataFrame, log: CleaningLog) -> tuple[pd.DataFrame, pd.DataFra
     df = df[~fragment].copy()
     rid = df["report_id"]
 
-    # 6. dashes that stand for nothing
+    # 5. dashes that stand for nothing
+    touched = pd.Series(False, index=df.index)
     for name in TEXT_FIELDS:
         value, hit = dash_placeholder(df[name])
         df["notes"] = _note(df["notes"], hit, name, df[name])
         df[name] = value
-        log.add("dash_placeholder", EMPTIED, rid[hit])
+        touched |= hit
+    log.add("dash_placeholder", EMPTIED, rid[touched])
 
-    # 7. typed values; what does not parse is emptied and its text kept in notes
+    # 6. typed values; what does not parse is emptied and its text kept in notes
     cost, formatted, bare, bad = parse_cost(df["total_cost"])
     log.add("cost_currency_format", CHANGED, rid[formatted])
     log.add("cost_bare_dollar_sign", EMPTIED, rid[bare])
@@ -312,21 +380,236 @@ def clean(raw: pd.DataFrame, log: CleaningLog) -> tuple[pd.DataFrame, pd.DataFra
     df["notes"] = _note(df["notes"], bad | bare, "total_cost", df["total_cost"])
     df["cost_usd"] = cost
 
+    two_digit = invalid = pd.Series(False, index=df.index)
     for name in ("start_date", "end_date"):
         dates, short, bad = parse_dates(df[name])
-        log.add("date_two_digit_year", CHANGED, rid[short & ~bad])
-        log.add("date_not_a_date", EMPTIED, rid[bad])
+        two_digit, invalid = two_digit | (short & ~bad), invalid | bad
         df["notes"] = _note(df["notes"], bad, name, df[name])
         df[name + "_value"] = dates
+    log.add("date_two_digit_year", CHANGED, rid[two_digit])
+    log.add("date_not_a_date", EMPTIED, rid[invalid])
 
     students, bad = parse_integer(df["quantity"])
     log.add("quantity_not_a_number", EMPTIED, rid[bad])
     df["notes"] = _note(df["notes"], bad, "quantity", df["quantity"])
     df["students"] = students
 
+    # 7. fiscal years from the headings; dates that cannot be right for them, or for each other
+    df = _fiscal_years(df, log)
+    lines = _fiscal_years(lines, CleaningLog())
+    touched = pd.Series(False, index=df.index)
+    for name in ("start_date", "end_date"):
+        bad = date_out_of_range(df[name + "_value"], df["fiscal_year"])
+        df["notes"] = _note(df["notes"], bad, name, df[name])
+        df.loc[bad, name + "_value"] = pd.NaT
+        touched |= bad
+    log.add("date_out_of_range", EMPTIED, rid[touched])
+    bad = end_before_start(df["start_date_value"], df["end_date_value"])
+    log.add("end_date_before_start_date", EMPTIED, rid[bad])
+    df["notes"] = _note(_note(df["notes"], bad, "start_date", df["start_date"]), bad, "end_date", df["end_date"])
+    df.loc[bad, "end_date_value"] = pd.NaT
+
     page, two, bad = parse_page(df["page_number"])
     log.add("page_two_numbers", CHANGED, rid[two])
     log.add("page_not_a_number", EMPTIED, rid[bad])
     df["notes"] = _note(df["notes"], two | bad, "page", df["page_number"])
     df["page"] = page
-    return df, totals_lines
+    return df, lines
+
+
+# =============================================================================================================
+# curate: countries, program headings, fiscal years, the reports' own totals, the output tables
+# =============================================================================================================
+
+def heading_id(heading: str) -> str:
+    """A stable key for a heading as written: ``h`` and the first 10 hex digits of its SHA-1."""
+    return "h" + hashlib.sha1(heading.encode("utf-8")).hexdigest()[:10]
+
+
+def _curation(root: Path, rel: str, key: str) -> dict[str, dict]:
+    with (root / rel).open(encoding="utf-8", newline="") as handle:
+        return {row[key]: row for row in csv.DictReader(handle)}
+
+
+def country_ids(names: pd.Series, curation: dict[str, dict]) -> tuple[dict[str, str], list[str]]:
+    """Country key of each name as written: the curated row where there is one, else the ISO 3166-1 entry
+    pycountry matches exactly (name, official or common name); names matched by neither are returned apart."""
+    import pycountry
+
+    out, unknown = {}, []
+    for name in sorted(names.dropna().unique()):
+        if name in curation:
+            out[name] = curation[name]["country_id"]
+            continue
+        try:
+            out[name] = pycountry.countries.lookup(name).alpha_3
+        except LookupError:
+            unknown.append(name)
+    return out, unknown
+
+
+def program_headings(frame: pd.DataFrame, labels: dict[str, dict]) -> pd.DataFrame:
+    """One row per program heading as written (whitespace cleaned), with its label and the program the
+    curated label table maps it to."""
+    missing = sorted(set(frame["label"]) - set(labels))
+    if missing:
+        raise ValueError(f"program labels not in {PROGRAM_CURATION}: {missing}")
+    grouped = frame.groupby("heading", sort=True).agg(label=("label", "first"), trainings=("report_id", "size"),
+                                                      first=("fiscal_year", "min"), last=("fiscal_year", "max"))
+    out = pd.DataFrame({
+        "heading_id": [heading_id(h) for h in grouped.index],
+        "heading": grouped.index,
+        "program_label": grouped["label"].to_numpy(),
+        "program_id": [labels[lab]["program_id"] or pd.NA for lab in grouped["label"]],
+        "fiscal_year_first": grouped["first"].to_numpy(),
+        "fiscal_year_last": grouped["last"].to_numpy(),
+        "trainings": grouped["trainings"].to_numpy(),
+        "notes": [labels[lab]["notes"] or pd.NA for lab in grouped["label"]],
+    })
+    if out["heading_id"].duplicated().any():
+        raise ValueError("two program headings share a heading_id")
+    return out
+
+
+def citation_id(report: str) -> str:
+    return f"fmtr_{report}"
+
+
+def _reconcile(lines: pd.DataFrame, trainings: pd.DataFrame) -> pd.DataFrame:
+    """Each Program Totals line against the trainings of its block: rows, their summed costs, the difference
+    and whether they agree within 1%."""
+    reported, *_ = parse_cost(lines["total_cost"])
+    students, _ = parse_integer(lines["quantity"])
+    page, _, _ = parse_page(lines["page_number"])
+    blocks = trainings.groupby(["report_id", "block"]).agg(rows=("cost_usd", "size"), rows_with_cost=("cost_usd", "count"),
+                                                           rows_cost_usd=("cost_usd", "sum"), students=("students", "sum"))
+    key = pd.MultiIndex.from_frame(lines[["report_id", "block"]])
+    found = blocks.reindex(key)
+    out = pd.DataFrame({
+        "totals_id": (lines["report_id"] + "_" + lines["ordinal"].map("{:06d}".format)).to_numpy(),
+        "report_id": lines["report_id"].to_numpy(),
+        "fiscal_year": lines["fiscal_year"].to_numpy(),
+        "country_id": lines["country_id"].to_numpy(),
+        "heading_id": lines["heading_id"].to_numpy(),
+        "region": lines["region"].to_numpy(),
+        "page": page.to_numpy(),
+        "reported_students": students.to_numpy(),
+        "reported_cost_usd": reported.to_numpy(),
+        "rows": found["rows"].fillna(0).astype("int64").to_numpy(),
+        "rows_with_cost": found["rows_with_cost"].fillna(0).astype("int64").to_numpy(),
+        "rows_students": found["students"].fillna(0).astype("int64").to_numpy(),
+        "rows_cost_usd": found["rows_cost_usd"].fillna(0.0).round(2).to_numpy(),
+    })
+    out["difference_usd"] = (out["rows_cost_usd"] - out["reported_cost_usd"]).round(2)
+    tolerance = MATCH_SHARE * out["reported_cost_usd"].abs()
+    out["matches"] = (out["difference_usd"].abs() <= tolerance).where(out["reported_cost_usd"].notna())
+    out["notes"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out.loc[out["reported_cost_usd"].isna(), "notes"] = "reported total as extracted: '" + lines["total_cost"].fillna("").to_numpy()[out["reported_cost_usd"].isna()] + "'"
+    return out
+
+
+def curate(df: pd.DataFrame, lines: pd.DataFrame, log: CleaningLog, root: Path) -> dict[str, pd.DataFrame]:
+    """The output tables (but the reports and the log) from the cleaned trainings and the Program Totals lines."""
+    countries = _curation(root, COUNTRY_CURATION, "name")
+    labels = _curation(root, PROGRAM_CURATION, "label")
+    names = pd.concat([df["country"], lines["country"]])
+    ids, unknown = country_ids(names, countries)
+    if unknown:
+        raise ValueError(f"country names matched neither by {COUNTRY_CURATION} nor by pycountry: {unknown}")
+
+    headings = program_headings(df, labels)
+    by_heading = dict(zip(headings["heading"], headings["heading_id"]))
+    program_of = dict(zip(headings["heading"], headings["program_id"]))
+    for frame in (df, lines):
+        frame["country_id"] = frame["country"].map(ids).replace("", pd.NA).astype("string")
+        frame["heading_id"] = frame["heading"].map(by_heading).astype("string")
+    df["program_id"] = df["heading"].map(program_of).astype("string")
+    unmapped = df["country_id"].isna()
+    df["notes"] = _note(df["notes"], unmapped, "country", df["country"])
+    log.add("country_not_mapped", EMPTIED, df["report_id"][unmapped])
+    lines["heading_id"] = lines["heading_id"].fillna(lines["heading"].map(heading_id))
+
+    trainings = pd.DataFrame({
+        "training_id": df["report_id"] + "_" + df["ordinal"].map("{:06d}".format),
+        "report_id": df["report_id"],
+        "fiscal_year": df["fiscal_year"],
+        "country_id": df["country_id"],
+        "program_id": df["program_id"],
+        "heading_id": df["heading_id"],
+        "course_title": df["course_title"],
+        "us_unit": df["us_unit"],
+        "student_unit": df["student_unit"],
+        "location": df["location"],
+        "start_date": df["start_date_value"],
+        "end_date": df["end_date_value"],
+        "students": df["students"],
+        "cost_usd": df["cost_usd"],
+        "region": df["region"],
+        "page": df["page"],
+        "citation_id": df["report_id"].map(citation_id),
+        "notes": df["notes"],
+    })
+    totals = _reconcile(lines, df)
+    return {"trainings": trainings, "fmtr_program_totals": totals, "fmtr_program_headings": headings}
+
+
+def _year_text(years: pd.Series) -> str:
+    counts = years.value_counts().sort_index()
+    return " and ".join(f"FY{int(y)} ({n:,} trainings)" for y, n in counts.items())
+
+
+def reports(raw: pd.DataFrame, tables: dict[str, pd.DataFrame], log: pd.DataFrame, root: Path) -> pd.DataFrame:
+    """One row per report: the fiscal years its headings name, its files and regional sections, its raw
+    training elements and what became of them, its citation and the curated notes."""
+    curated = _curation(root, REPORT_CURATION, "report_id")
+    titles = _curation(root, "tables/citations.csv", "citation_id")
+    trainings, totals = tables["trainings"], tables["fmtr_program_totals"]
+    dropped = log[log["action"] == DROPPED]
+    rows = []
+    for report, group in raw.groupby("report_id", sort=True):
+        own = trainings[trainings["report_id"] == report]
+        lost = dropped[dropped["report_id"] == report]
+        matched = totals[totals["report_id"] == report]["matches"]
+        rows.append({
+            "report_id": report,
+            "title": titles[citation_id(report)]["title"],
+            "fiscal_year_first": own["fiscal_year"].min(),
+            "fiscal_year_last": own["fiscal_year"].max(),
+            "fiscal_year_rule": "Headings name " + _year_text(own["fiscal_year"].dropna()) + "; each training takes the fiscal year its heading names.",
+            "files": group["file"].nunique(),
+            "regions": group["region"].nunique(),
+            "training_elements": len(group),
+            "trainings": len(own),
+            "program_totals_lines": int(lost[lost["rule"].isin(TOTALS_RULES)]["rows"].sum()),
+            "other_dropped_rows": int(lost[~lost["rule"].isin(TOTALS_RULES)]["rows"].sum()),
+            "totals_matching": int(matched.fillna(False).astype(bool).sum()),
+            "citation_id": citation_id(report),
+            "notes": curated.get(report, {}).get("notes") or pd.NA,
+        })
+    out = pd.DataFrame(rows)
+    if not (out["training_elements"] == out["trainings"] + out["program_totals_lines"] + out["other_dropped_rows"]).all():
+        raise ValueError("raw training elements do not reconcile with trainings and counted drops")
+    return out
+
+
+# =============================================================================================================
+# the step
+# =============================================================================================================
+
+def build(files: dict[str, bytes], root: Path) -> dict[str, pd.DataFrame]:
+    raw, stray = load(files)
+    log = CleaningLog()
+    log.add("stray_element", SKIPPED, stray["report_id"])
+    df, lines = clean(raw, log)
+    tables = curate(df, lines, log, root)
+    tables["fmtr_cleaning_log"] = log.frame()
+    tables["fmtr_reports"] = reports(raw, tables, tables["fmtr_cleaning_log"], root)
+    return tables
+
+
+def run(root: Path, raw_root: Path | None = None) -> dict[str, pd.DataFrame]:
+    return build(read_raw(root, SOURCE_NAME, raw_root), root)
+
+
+STEP = Step("fmtrpt", SOURCE, ("trainings", "fmtr_reports", "fmtr_program_headings", "fmtr_program_totals", "fmtr_cleaning_log"), run,
+            source=SOURCE_NAME, description="Foreign Military Training Report trainings (Security Force Monitor's extraction), cleaned and curated")
