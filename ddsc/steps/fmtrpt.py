@@ -8,10 +8,13 @@ Three layers, in the owid/etl manner:
    as extracted (no cleaning), with its report, file, regional section, country and program heading;
 2. clean (``clean``): each cleaning rule is a small named function that changes, splits, empties or drops
    values and returns which rows it touched; ``CleaningLog`` counts the rows per report and rule, and a value
-   that cannot be parsed is emptied with its raw text kept in ``notes`` (nothing is dropped silently);
-3. curate (``curate``): countries mapped through ``reference/fmtr_countries.csv`` and pycountry, program
-   headings mapped through ``reference/fmtr_program_labels.csv``, fiscal years read from the headings, the
-   reports' own "Program Totals" lines reconciled with their blocks, and the output tables built.
+   that cannot be parsed is emptied with its raw text kept in ``notes`` (nothing is dropped silently); the
+   fiscal year of each row is read from its program heading;
+3. curate (``curate``, ``reports``): countries mapped through ``reference/fmtr_countries.csv`` and
+   pycountry, program headings mapped through ``reference/fmtr_program_labels.csv``, the reports' own
+   "Program Totals" lines reconciled with their blocks, and the output tables built.
+
+``python -m ddsc.steps.fmtrpt`` rewrites the figures README.md states from the committed tables.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ddsc.steps import SOURCE, Step
