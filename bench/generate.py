@@ -7,6 +7,7 @@ event rows (and as many event countries and record citations); ``--defects`` inj
 
 import argparse
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -50,7 +51,13 @@ def _key(table, n: int, dates: pd.Series | None) -> pd.Series:
     prefix = table.name[:3]
     if table.primary_key[0] == "event_id":
         return "ev_" + dates.str.replace("-", "", regex=False) + "_" + pd.Series(np.arange(n)).astype(str)
-    return pd.Series([f"{prefix}_{i}" for i in range(n)])
+    keys = pd.Series([f"{prefix}_{i}" for i in range(n)])
+    pattern = table.field(table.primary_key[0]).constraints.get("pattern")
+    if pattern and not re.fullmatch(pattern, keys[0]):  # a key of a fixed shape: the schema's example, counting in its last digits
+        example = next(f["example"] for f in table.schema["fields"] if f["name"] == table.primary_key[0])
+        head, digits = re.fullmatch(r"(.*?)([0-9]+)", example).groups()
+        keys = pd.Series([head + str(i).zfill(len(digits)) for i in range(n)])
+    return keys
 
 
 def _column(field, n: int, rng, keys: dict, table, frame: dict) -> pd.Series:

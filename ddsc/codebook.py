@@ -40,6 +40,13 @@ def release_readme(desc: dict, model: dict[str, Table], rows: dict) -> str:
     version = desc["version"]
     licence = (desc.get("licenses") or [{}])[0]
     tables = "\n".join(f"- `tables/{name}.csv` ({rows.get(name, 0)} rows): {t.description or t.title}" for name, t in model.items())
+    fmtr = "trainings" in model
+    fmtr_cite = ("\nWhen you use `trainings` or the `fmtr_*` tables, cite the Foreign Military Training Report each row comes from\n"
+                 "(its `citation_id`, with `region` and `page` as the locator), Security Force Monitor's extraction (citation\n"
+                 "`sfm_fmtrpt_data`) and this version of DDSC.") if fmtr else ""
+    fmtr_licence = ("\n\nThe `trainings` and `fmtr_*` tables are derived from Security Force Monitor's extraction of the reports'\n"
+                    "tables (MIT License, Copyright 2019 Security Force Monitor; see `sources/fmtrpt/LICENSE-SFM.md`); the\n"
+                    "reports are works of the United States government.") if fmtr else ""
     return f"""# {desc['title']} {version}
 
 {desc.get('description', '')}
@@ -147,11 +154,11 @@ DDSC maintainers ({str(desc.get('created', ''))[:4] or ''}). *{desc['title']}* (
 panels, also cite the lists they come from: Correlates of War Project. 2024. State System Membership
 List, v2024; Gleditsch, Kristian S. and Michael D. Ward. 1999. Interstate System Membership: A Revised
 List of the Independent States since 1816. International Interactions 25: 393-413 (the list's version 7,
-with its microstates supplement). See `datapackage.json`, `sources`, and the `citations` table.
+with its microstates supplement). See `datapackage.json`, `sources`, and the `citations` table.{fmtr_cite}
 
 ## Licence
 
-Data: {licence.get('title', licence.get('name', ''))} ({licence.get('path', '')}).
+Data: {licence.get('title', licence.get('name', ''))} ({licence.get('path', '')}).{fmtr_licence}
 """
 
 

@@ -223,7 +223,8 @@ def write_stata(report, folder: Path) -> list[str]:
         dates = {f.name: "td" for f in table.fields if f.type == "date"}
         labels = {f.name: stata_label(f.description) for f in table.fields}
         values = {f.name: {i: str(level) for i, level in enumerate(f.enum, 1)} for f in table.fields if f.enum}
-        frame.to_stata(folder / rel, write_index=False, version=118, convert_dates=dates, variable_labels=labels, value_labels=values,
+        long_text = [f.name for f in table.fields if f.free_text]  # strL: each distinct text stored once (trainings: 253 MB -> 39 MB)
+        frame.to_stata(folder / rel, write_index=False, version=118, convert_dates=dates, variable_labels=labels, value_labels=values, convert_strl=long_text,
                        data_label=stata_label(table.title or name), time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
         paths.append(rel)
     return paths

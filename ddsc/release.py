@@ -13,7 +13,7 @@ from pathlib import Path
 from ddsc.source import Source, UnsafeRelease, unsafe_path
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "R/read_ddsc.R")
+EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "R/read_ddsc.R", "sources/fmtrpt/LICENSE-SFM.md")
 STORED = (".parquet", ".zip")  # already compressed: stored as is in the zip
 ZIP_LEVEL = 1  # deflate level: 4x faster than 6 for about 30% larger text members (docs/performance.md)
 from ddsc.verify import SUMS, sha256
