@@ -1,6 +1,7 @@
 """Property-based tests of the validator: generated valid rows pass; any single injected defect is
 caught and located at its table, line and column."""
 
+import os
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from ddsc.validate import validate
 from tests.conftest import append_rows
 from tests.fixtures.make_fixtures import HERE, assemble
 
+EXAMPLES = int(os.environ.get("DDSC_PROPERTY_EXAMPLES", "20"))  # raise for a longer run
 TEXT = st.from_regex(r"[A-Za-z日本防衛][A-Za-z0-9 ,\"'日本防衛()]{0,30}[A-Za-z0-9日本防衛.)]", fullmatch=True)
 DAY = st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31))
 
@@ -51,14 +53,14 @@ def _package(tmp: str, rows: list[dict]) -> Path:
     return root
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events())
 def test_generated_valid_rows_pass(rows):
     with tempfile.TemporaryDirectory() as tmp:
         assert [str(p) for p in validate(_package(tmp, rows))] == []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events(), st.sampled_from(sorted(DEFECTS)), st.data())
 def test_any_single_defect_is_caught_and_located(rows, defect, data):
     target = data.draw(st.integers(min_value=0, max_value=len(rows) - 1))
