@@ -50,6 +50,13 @@ def test_broken_input_raises_its_kind_at_its_location(case, tmp_path):
     assert kind in KINDS
     found = [((p.table, p.line, p.column), p.kind) for p in validate(root)]
     assert (where, kind) in found, found
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("case", CASES)
+def test_frictionless_agrees_on_the_broken_corpus(case, tmp_path):
+    """frictionless (a client researchers use) rejects every broken package too, except where the rule is ours alone."""
+    root = assemble(HERE / "broken" / case, tmp_path / "pkg")
     assert _frictionless_valid(root) == (case in PROJECT_ONLY)
 
 

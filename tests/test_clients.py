@@ -39,6 +39,7 @@ def _resources() -> list[str]:
     return [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 
 
+@pytest.mark.xdist_group("release")
 def test_frictionless_validates_every_table_in_the_zip_and_reports_a_planted_defect(release, tmp_path):
     frictionless = need("frictionless")
     result = _run([frictionless, "validate", f"{RELEASE}.zip"], cwd=release.parent)
@@ -85,6 +86,7 @@ WIDTH_JS = """([a, b]) => {
 }"""
 
 
+@pytest.mark.xdist_group("release")
 def test_datasette_opens_on_data_with_japanese_rendered_and_links_that_answer(unpacked):
     datasette = need("datasette")
     chromium, sync = _browser()
@@ -135,6 +137,7 @@ def test_datasette_opens_on_data_with_japanese_rendered_and_links_that_answer(un
         server.wait(timeout=20)
 
 
+@pytest.mark.xdist_group("release")
 def test_r_reader_shipped_in_the_release_loads_every_table_with_its_classes(unpacked, release):
     rscript = need("Rscript")
     result = _run([rscript, str(ROOT / "tests" / "test_read_ddsc.R"), ".", str(release.parent / f"{RELEASE}.zip")], cwd=unpacked)
@@ -142,6 +145,7 @@ def test_r_reader_shipped_in_the_release_loads_every_table_with_its_classes(unpa
     assert result.stdout.count("R column classes ok") == 2
 
 
+@pytest.mark.xdist_group("release")
 def test_r_reader_refuses_a_zip_slip_entry_and_writes_nothing_outside(unpacked, tmp_path):
     rscript = need("Rscript")
     target = tmp_path / "outside" / "pwned"
@@ -155,6 +159,7 @@ def test_r_reader_refuses_a_zip_slip_entry_and_writes_nothing_outside(unpacked, 
     assert not target.exists()
 
 
+@pytest.mark.xdist_group("release")
 def test_stata_files_read_back_with_labels_dates_and_integers(release):
     from ddsc.export import stata_label
 
@@ -181,6 +186,7 @@ def test_stata_files_read_back_with_labels_dates_and_integers(release):
     assert countries.set_index("country_id").at["JPN", "cow_code"] == 740
 
 
+@pytest.mark.xdist_group("release")
 def test_sqlite_declares_types_checks_and_documents_every_column(release):
     with sqlite3.connect(release / "ddsc.sqlite") as db:
         types = {row[1]: row[2] for row in db.execute("PRAGMA table_info(events)")}
@@ -198,6 +204,7 @@ def test_sqlite_declares_types_checks_and_documents_every_column(release):
     db.close()
 
 
+@pytest.mark.xdist_group("release")
 def test_legacy_datapackage_library_reads_every_resource_with_relations(release):
     datapackage = pytest.importorskip("datapackage")
     package = datapackage.Package(str(release / "datapackage.json"))
@@ -207,6 +214,7 @@ def test_legacy_datapackage_library_reads_every_resource_with_relations(release)
         assert len(rows) == len(pd.read_csv(release / resource.descriptor["path"], dtype=str, keep_default_na=False)), resource.name
 
 
+@pytest.mark.xdist_group("release")
 def test_parquet_files_carry_pandas_types_and_descriptions(release):
     import pyarrow.parquet as pq
 
@@ -252,6 +260,7 @@ def _run_block(lang: str, text: str, cwd: Path):
     assert result.stdout.strip(), text
 
 
+@pytest.mark.xdist_group("release")
 def test_every_command_of_the_release_readme_runs_as_written(unpacked):
     blocks = code_blocks(unpacked / "README.md")
     assert {lang for lang, _ in blocks} == {"sh", "python", "r", "stata", "sql"}

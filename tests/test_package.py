@@ -17,6 +17,7 @@ def test_package_is_valid():
     assert [str(p) for p in validate(ROOT)] == []
 
 
+@pytest.mark.clients
 def test_frictionless_reports_the_package_valid():
     report = frictionless_validate(str(ROOT / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])

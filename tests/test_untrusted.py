@@ -354,7 +354,7 @@ def _mutate(root: Path, mutation) -> None:
         path.write_bytes(data[:at] + payload + data[at + len(payload):])
 
 
-@settings(max_examples=int(os.environ.get("DDSC_HOSTILE_EXAMPLES", "15")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("DDSC_HOSTILE_EXAMPLES", "8")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(mutations())
 def test_hostile_mutations_end_with_a_message_and_write_only_into_the_output_folder(tmp_path_factory, capsys, mutation):
     base = tmp_path_factory.mktemp("hostile")
