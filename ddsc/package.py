@@ -6,15 +6,33 @@ import json
 import re
 
 from ddsc.model import KNOWN_TYPES, Table
+from ddsc.text import INVISIBLE_RX
 from ddsc.problems import Problem
 from ddsc.source import DESCRIPTOR, Source, UnsafeRelease, unsafe_path
 
 CITATION_TABLE = "record_citations"  # the polymorphic link table: (table_name, record_id) names any cited record
 
 
+class DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list) -> dict:
+    """JSON objects with a key given twice are refused: readers disagree on which value wins."""
+    keys = [k for k, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise DuplicateKey(f"key {key!r} is given twice in one object")
+    return dict(pairs)
+
+
 def read_json(source: Source, rel: str, where: str) -> tuple[object, list[Problem]]:
     try:
-        return json.loads(source.text(rel)), []
+        return json.loads(source.text(rel), object_pairs_hook=_no_duplicate_keys), []
+    except DuplicateKey as err:
+        return None, [Problem(rel, 1, "", f"invalid JSON: {err}", "invalid-json")]
+    except RecursionError:
+        return None, [Problem(rel, 1, "", "invalid JSON: nested too deeply", "invalid-json")]
     except FileNotFoundError:
         return None, [Problem(where, 1, "", f"file {rel} does not exist", "missing-file")]
     except UnsafeRelease as err:
@@ -32,33 +50,74 @@ def descriptor(source: Source) -> tuple[dict | None, list[Problem]]:
     return desc, []
 
 
+# What the package reader honours. Any other value of these properties would make another reader (frictionless,
+# R, the legacy datapackage library) read different rows than we validated: it is refused, not ignored.
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "skipInitialSpace": False, "lineTerminator": "\n"}
+RESOURCE_FIXED = {"encoding": ("utf-8",), "format": ("csv",), "mediatype": ("text/csv",), "scheme": ("file",), "profile": ("tabular-data-resource",)}
+RESOURCE_REFUSED = ("compression", "hash", "bytes", "data", "sources")
+CONSTRAINTS = {"required": bool, "unique": bool, "pattern": str, "enum": list, "minimum": (int, float, str), "maximum": (int, float, str),
+               "minLength": int, "maxLength": int}
+FIELD_NAME = r"[a-z][a-z0-9_]*"
+
+
+def resource_problems(where: str, res: dict) -> list[Problem]:
+    """Resource properties with a value the reader does not honour."""
+    problems = []
+    dialect = res.get("dialect", {})
+    if not isinstance(dialect, dict):
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.dialect", "dialect must be an inline object (not a path or URL)", "descriptor"))
+    else:
+        problems += [Problem(DESCRIPTOR, 1, f"{where}.dialect.{key}", f"dialect {key} {value!r} is not supported; the tables are read as {DIALECT.get(key, 'absent')!r}", "descriptor")
+                     for key, value in dialect.items() if key not in DIALECT or DIALECT[key] != value]
+    for key, allowed in RESOURCE_FIXED.items():
+        if key in res and (not isinstance(res[key], str) or res[key].lower() not in allowed):
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{key}", f"{key} {res[key]!r} is not supported; use {allowed[0]!r} or leave it out", "descriptor"))
+    problems += [Problem(DESCRIPTOR, 1, f"{where}.{key}", f"{key} is not supported in a resource; leave it out", "descriptor") for key in RESOURCE_REFUSED if key in res]
+    return problems
+
+
 def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
     """What makes a Table Schema unusable: no fields, unknown types, bad patterns, keys naming missing columns."""
     where = f"schemas.{name}"
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
         return [Problem(DESCRIPTOR, 1, where, "the schema has no list of fields", "schema-fields")]
     problems, names = [], []
+    if schema.get("missingValues", [""]) != [""]:
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.missingValues", "missingValues must be [\"\"] (an empty cell is missing; the text NA is a value)", "schema-constraint"))
     for i, spec in enumerate(schema["fields"]):
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.fields[{i}]", "a field has no name", "schema-fields"))
             continue
+        if not re.fullmatch(FIELD_NAME, spec["name"]):
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.fields[{i}]", f"field name {spec['name']!r} is not lower case letters, digits and _", "schema-fields"))
+            continue
         names.append(spec["name"])
+        if spec.get("format", "default") != "default":
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"format {spec['format']!r} is not supported (dates are YYYY-MM-DD)", "field-type"))
         if spec.get("type", "string") not in KNOWN_TYPES:
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"unknown field type {spec.get('type')!r}; use one of {', '.join(KNOWN_TYPES)}", "field-type"))
         cons = spec.get("constraints", {})
         if not isinstance(cons, dict):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "constraints is not an object", "field-type"))
             continue
-        if "pattern" in cons:
-            try:
-                re.compile(cons["pattern"])
-            except (re.error, TypeError) as err:
-                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"invalid pattern {cons['pattern']!r}: {err}", "schema-constraint"))
+        for key, value in cons.items():
+            if key not in CONSTRAINTS:
+                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key!r} is not supported; use {', '.join(CONSTRAINTS)}", "schema-constraint"))
+            elif not isinstance(value, CONSTRAINTS[key]) or (CONSTRAINTS[key] is int and isinstance(value, bool)):
+                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key} {value!r} has the wrong type", "schema-constraint"))
+        if isinstance(cons.get("pattern"), str):
+            why = pattern_problem(cons["pattern"])
+            if why:
+                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"invalid pattern {cons['pattern']!r}: {why}", "schema-constraint"))
+        if isinstance(cons.get("enum"), list) and any(not isinstance(v, str) or re.search(INVISIBLE_RX, v) for v in cons["enum"]):
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum levels must be text without control or invisible characters", "schema-constraint"))
         if "enum" in cons and (not isinstance(cons["enum"], list) or not cons["enum"]):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum is not a non-empty list", "schema-constraint"))
     if len(set(names)) != len(names):
         problems.append(Problem(DESCRIPTOR, 1, where, "duplicate field names", "schema-fields"))
     pk = schema.get("primaryKey", [])
+    if not pk:
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.primaryKey", "the schema has no primary key", "schema-key"))
     for key in [pk] if isinstance(pk, str) else pk if isinstance(pk, list) else [None]:
         if key not in names:
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.primaryKey", f"primary key names {key!r}, not a field", "schema-key"))
@@ -84,6 +143,19 @@ def _foreign_key_problems(where: str, fk, names: list, table: str, names_of: dic
     return problems
 
 
+def pattern_problem(pattern: str) -> str | None:
+    """Why a pattern cannot be used: it must compile in RE2 (linear time, as Arrow matches it), so that no
+    pattern can make validation backtrack for ever."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.match_substring_regex(pa.array([""]), pattern=pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+        return str(err).split("\n")[0]
+    return None
+
+
 def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Problem]]:
     """Descriptor and schema model of the package; a table whose resource or schema is unusable is left out, with its problems."""
     desc, problems = descriptor(source)
@@ -102,6 +174,7 @@ def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Prob
         if name in schemas:
             problems.append(Problem(DESCRIPTOR, 1, where, f"duplicate resource name {name!r}", "descriptor"))
             continue
+        problems += resource_problems(where, res)
         bad = [(key, unsafe_path(res.get(key))) for key in ("path", "schema") if not (key == "schema" and isinstance(res.get(key), dict))]
         bad = [(key, why) for key, why in bad if why]
         problems += [Problem(DESCRIPTOR, 1, f"{where}.{key}", why, "unsafe-path") for key, why in bad]
