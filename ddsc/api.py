@@ -24,10 +24,11 @@ def _package_root(path: Path | None) -> Path:
 
 
 def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Source, dict[str, Table]]:
-    """The opened package and its schema model. A release (with SHA256SUMS) is checked against its checksums
-    unless ``verify=False`` (for a working folder being edited)."""
+    """The opened package and its schema model. A release named by ``path`` is checked against its
+    SHA256SUMS, and refused without one, unless ``verify=False`` (for a working folder being edited). With
+    no ``path`` (the package in the working directory, or the data installed with ``ddsc``) nothing is checked."""
     source = Source(_package_root(Path(path) if path is not None else None))
-    if verify and source.exists("SHA256SUMS"):
+    if verify and path is not None:
         from ddsc.verify import checksum_problems
 
         problems = checksum_problems(source)

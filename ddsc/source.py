@@ -8,9 +8,12 @@ anything is read. ``load``, ``diff``, ``verify``, ``validate`` and the exports r
 from __future__ import annotations
 
 import os
+import re
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
+
+from ddsc.text import INVISIBLE_RX
 
 DESCRIPTOR = "datapackage.json"
 MAX_ENTRIES = 10_000
@@ -34,8 +37,8 @@ def unsafe_path(path) -> str | None:
         return f"path {path!r} is absolute; resource paths must be relative to the package"
     if ".." in pure.parts:
         return f"path {path!r} points outside the package"
-    if any(ord(c) < 32 or ord(c) == 127 for c in path):
-        return f"path {path!r} holds a control character"
+    if re.search(INVISIBLE_RX, path):
+        return f"path {path!r} holds a control or invisible character"
     return None
 
 

@@ -1,7 +1,7 @@
 """The one definition of a character that must not hide in a cell or reach a terminal raw: C0 and C1
 control characters and DEL, every bidirectional mark and control, and the invisible characters
 (zero-width spaces and joiners, word joiner and invisible operators, soft hyphen, byte order mark,
-Mongolian vowel separator, Hangul fillers, combining grapheme joiner). Validation rejects them in free
+Mongolian vowel separator, Hangul fillers, combining grapheme joiner, line and paragraph separators). Validation rejects them in free
 text; ``escape`` shows them as escapes wherever text is printed."""
 
 import re
@@ -12,6 +12,7 @@ INVISIBLE_RANGES = (
     ("\u061c", "\u061c"), ("\u200e", "\u200f"), ("\u202a", "\u202e"), ("\u2066", "\u2069"),  # ALM, LRM, RLM, embeddings, isolates
     ("\u115f", "\u1160"), ("\u3164", "\u3164"), ("\uffa0", "\uffa0"),  # Hangul fillers
     ("\u180e", "\u180e"), ("\u200b", "\u200d"), ("\u2060", "\u2064"), ("\ufeff", "\ufeff"),  # zero-width and invisible operators
+    ("\u2028", "\u2029"),  # line and paragraph separators (a line break to many readers)
 )
 INVISIBLE_RX = "[" + "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}" for a, b in INVISIBLE_RANGES) + "]"
 _INVISIBLE = re.compile(INVISIBLE_RX)

@@ -15,18 +15,30 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def parse_sums(text: str) -> tuple[dict[str, str], list[str]]:
+    """SHA256SUMS as ``sha256sum -c`` reads it: one ``<64 hex digits>  <path>`` (or `` *<path>``) per line,
+    lines split on LF only, hex in either case; a path listed twice is an error, not a second chance."""
+    listed, problems = {}, []
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        digest, rel = line[:64], line[66:]
+        why = unsafe_path(rel)
+        if len(line) < 67 or line[64:66] not in ("  ", " *") or not all(c in "0123456789abcdefABCDEF" for c in digest) or why:
+            problems.append(f"{SUMS}:{number}: {why or 'not a checksum line'}")
+        elif rel in listed:
+            problems.append(f"{SUMS}:{number}: {rel} is listed twice")
+        else:
+            listed[rel] = digest.lower()
+    return listed, problems
+
+
 def checksum_problems(source: Source) -> list[str]:
     """Every file of the release listed in SHA256SUMS with its checksum, and every listed file inside the release."""
     if not source.exists(SUMS):
-        return [f"{SUMS}: missing"]
-    listed, problems = {}, []
-    for number, line in enumerate(source.text(SUMS).splitlines(), 1):
-        digest, sep, rel = line.partition("  ")
-        why = unsafe_path(rel)
-        if not sep or len(digest) != 64 or why:
-            problems.append(f"{SUMS}:{number}: {why or 'not a checksum line'}")
-            continue
-        listed[rel] = digest
+        return [f"{SUMS}: missing (a release lists every file with its checksum)"]
+    listed, problems = parse_sums(source.text(SUMS))
     for rel, digest in listed.items():
         try:
             if sha256(source.read(rel)) != digest:

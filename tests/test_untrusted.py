@@ -393,3 +393,15 @@ def test_two_concurrent_builds_of_different_content_leave_one_consistent_release
     assert main(["verify", str(out / RELEASE)]) == 0 and main(["verify", str(out / f"{RELEASE}.zip")]) == 0
     with zipfile.ZipFile(out / f"{RELEASE}.zip") as zipped:
         assert zipped.read("tables/citations.csv") == (out / RELEASE / "tables" / "citations.csv").read_bytes()
+
+
+def test_load_and_diff_refuse_a_release_without_checksums_unless_told_not_to_verify(built, capsys):
+    import ddsc
+
+    (built / "SHA256SUMS").unlink()
+    with pytest.raises(Exception, match="SHA256SUMS: missing"):
+        ddsc.load(built)
+    assert "programs" in ddsc.load(built, verify=False)
+    code, err = run(["diff", str(built), "--root", str(built)], capsys)
+    assert code == 1 and "SHA256SUMS: missing" in err
+    assert run(["diff", str(built), "--root", str(built), "--no-verify"], capsys)[0] == 0
