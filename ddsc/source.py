@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+import struct
+import unicodedata
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -42,6 +44,34 @@ def unsafe_path(path) -> str | None:
     return None
 
 
+def _alias(name: str) -> str | None:
+    """Why a zip entry name is not the one canonical spelling of its path (``a//b``, ``a/./b``, ``a/``)."""
+    if name != "/".join(part for part in name.split("/") if part not in ("", ".")):
+        return f"name {name!r} is not a plain path (empty or '.' parts): it could extract over another entry"
+    return None
+
+
+def _check_layout(path: Path, infos: list, central: int) -> None:
+    """Every byte before the central directory belongs to exactly one listed entry, in order: no entry hidden
+    outside the directory, no data longer or shorter than its entry declares."""
+    with path.open("rb") as handle:
+        position = 0
+        for info in sorted(infos, key=lambda i: i.header_offset):
+            if info.header_offset != position:
+                raise UnsafeRelease(f"{path.name}: bytes {position}-{info.header_offset} belong to no listed entry")
+            handle.seek(info.header_offset)
+            header = handle.read(30)
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                raise UnsafeRelease(f"{path.name}: entry {info.filename!r} has no local header")
+            name_length, extra_length = struct.unpack("<HH", header[26:30])
+            position = info.header_offset + 30 + name_length + extra_length + info.compress_size
+            if info.flag_bits & 0x08:  # a data descriptor follows the data
+                handle.seek(position)
+                position += 16 if handle.read(4) == b"PK\x07\x08" else 12
+        if position != central:
+            raise UnsafeRelease(f"{path.name}: bytes {position}-{central} before the central directory belong to no listed entry")
+
+
 class Source:
     """Files of a package folder or a release zip, read by relative path only."""
 
@@ -64,11 +94,16 @@ class Source:
         infos = self.zip.infolist()
         if len(infos) > MAX_ENTRIES:
             raise UnsafeRelease(f"{self.path.name}: {len(infos)} entries, more than the limit of {MAX_ENTRIES}")
-        total = 0
+        total, seen = 0, set()
         for info in infos:
-            why = unsafe_path(info.filename.rstrip("/")) if not info.is_dir() else None
+            name = info.filename[:-1] if info.is_dir() else info.filename
+            why = unsafe_path(name) or _alias(name)
             if why:
                 raise UnsafeRelease(f"{self.path.name}: entry {why}")
+            folded = unicodedata.normalize("NFC", name).casefold()
+            if folded in seen:
+                raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} is given twice (or differs from another only in case or Unicode form)")
+            seen.add(folded)
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} is a symbolic link")
             if info.file_size > MAX_FILE_BYTES:
@@ -78,6 +113,7 @@ class Source:
             total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise UnsafeRelease(f"{self.path.name}: {total} bytes uncompressed, more than the limit of {MAX_TOTAL_BYTES}")
+        _check_layout(self.path, infos, self.zip.start_dir)
         files = [i.filename for i in infos if not i.is_dir()]
         if DESCRIPTOR in files:
             return

@@ -405,3 +405,46 @@ def test_load_and_diff_refuse_a_release_without_checksums_unless_told_not_to_ver
     code, err = run(["diff", str(built), "--root", str(built)], capsys)
     assert code == 1 and "SHA256SUMS: missing" in err
     assert run(["diff", str(built), "--root", str(built), "--no-verify"], capsys)[0] == 0
+
+
+def _zip_entries(path: Path, entries: list[tuple[str, bytes]]) -> Path:
+    """A zip with exactly these entries, duplicates included (zipfile warns, and writes them)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for name, data in entries:
+                zipped.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("alias", ["tables/./programs.csv", "tables//programs.csv", "./tables/programs.csv", "tables/programs.csv", "TABLES/programs.csv", "tables/programs.csv".replace("s.csv", "s\u0301.csv"), "../x/", "/abs/", "C:/x/"])
+def test_zip_entries_that_could_extract_over_another_are_refused(built, tmp_path, capsys, alias):
+    members = list(_members(built.parent / f"{RELEASE}.zip").items())
+    if alias == "tables/programs.csv".replace("s.csv", "s\u0301.csv"):  # NFD twin of an NFC name
+        members.append(("tables/programe\u0301.csv", b"x"))
+        members.append(("tables/program\u00e9.csv", b"y"))
+    else:
+        members.append((alias, b"program_id\nzz_shadow\n"))
+    archive = _zip_entries(tmp_path / "alias.zip", members)
+    code, err = run(["verify", str(archive)], capsys)
+    assert code == 1 and "alias.zip: entry" in err, err
+    _no_traceback(err)
+
+
+def test_bytes_hidden_outside_the_central_directory_are_refused(built, tmp_path, capsys):
+    data = (built.parent / f"{RELEASE}.zip").read_bytes()
+    with zipfile.ZipFile(built.parent / f"{RELEASE}.zip") as zipped:
+        start = zipped.start_dir
+    hidden = tmp_path / "hidden.zip"
+    extra = _zip_entries(tmp_path / "one.zip", [("tables/programs.csv", b"program_id\nzz\n")]).read_bytes()
+    local = extra[: extra.find(b"PK\x01\x02")]  # one local entry, listed in no central directory
+    patched = data[:start] + local + data[start:]
+    end = patched.rfind(b"PK\x05\x06")  # move the central directory's offset past the hidden entry
+    import struct
+
+    offset = struct.unpack("<I", patched[end + 16:end + 20])[0] + len(local)
+    hidden.write_bytes(patched[: end + 16] + struct.pack("<I", offset) + patched[end + 20:])
+    code, err = run(["verify", str(hidden)], capsys)
+    assert code == 1 and "belong to no listed entry" in err, err
