@@ -4,6 +4,10 @@ never replacing a different release without ``--force``. (Checking a release fro
 from __future__ import annotations
 
 import fcntl
+import os
+import signal
+import stat
+import threading
 import shutil
 import tempfile
 import zipfile
@@ -49,6 +53,7 @@ def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
     paths = ["datapackage.json"] + [t.path for t in report.model.values()]
     paths += [r["schema"] for r in report.descriptor["resources"] if isinstance(r.get("schema"), str)]
     paths += [name for name in EXTRA_FILES if (root / name).is_file()]
+    paths = list(dict.fromkeys(paths))  # two resources may share one schema file: one entry each
     log(f"copying {len(paths)} files")
     for rel in paths:
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -71,14 +76,38 @@ def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
 def _locked(out: Path, name: str):
     """One build at a time into ``out`` for this version; temporary folders left by a killed build are removed."""
     path = out / f".{name}.lock"
-    with open(path, "w") as lock:
+    try:  # never through a symbolic link planted at the lock's name; the file is kept (unlinking it would let a third build in)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as err:
+        raise OSError(f"{path.name}: cannot open the build lock ({err.strerror}); remove it if it is not a plain file") from None
+    with os.fdopen(descriptor, "r+") as lock:
+        if not stat.S_ISREG(os.fstat(lock.fileno()).st_mode):
+            raise OSError(f"{path.name}: the build lock is not a plain file")
         fcntl.flock(lock, fcntl.LOCK_EX)
         for stale in out.glob(f".{name}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        try:
-            yield
-        finally:
-            path.unlink(missing_ok=True)
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+@contextmanager
+def _uninterrupted():
+    """Ctrl-C and termination wait until the block is done (the swap of a published release is never half
+    done); a signal received meanwhile is acted on afterwards. Python runs signal handlers in the main
+    thread only, so elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    signals = [s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+    previous = {s: signal.signal(s, lambda number, frame: received.append(number)) for s in signals}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in received[:1]:
+            signal.raise_signal(number)
 
 
 def _same_folder(old: Path, new: Path) -> bool:
@@ -116,8 +145,9 @@ def write_release(report, root: Path, out: Path, force: bool = False, log=_no_lo
             raise ReleaseExists(f"{name} is already released with different content; bump the version or use --force")
         old = Path(tmp) / "old"
         old.mkdir()
-        for path, new in ((final, folder), (final_zip, new_zip)):
-            if path.exists() or path.is_symlink():
-                path.rename(old / path.name)  # moved aside, deleted with the temporary folder
-            new.rename(path)
+        with _uninterrupted():
+            for path, new in ((final, folder), (final_zip, new_zip)):
+                if path.exists() or path.is_symlink():
+                    path.rename(old / path.name)  # moved aside, deleted with the temporary folder
+                new.rename(path)
     return final, final_zip, True

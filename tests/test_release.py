@@ -7,7 +7,7 @@ import pytest
 from frictionless import validate as frictionless_validate
 
 from ddsc import release
-from tests.conftest import RELEASE, VERSION, run
+from tests.conftest import RELEASE, ROOT, VERSION, run
 
 
 def _build(package, out, capsys, *extra):
@@ -61,7 +61,7 @@ def test_failure_mid_write_leaves_no_release(package, tmp_path, capsys, monkeypa
     out = tmp_path / "dist"
     code, err = _build(package, out, capsys)
     assert code == 1 and "error: disk full" in err
-    assert list(out.iterdir()) == []
+    assert [p.name for p in out.iterdir()] == [f".{RELEASE}.lock"]  # the lock stays; no release, no temporary folder
 
 
 @pytest.mark.parametrize("kind", ["zip", "folder"])
@@ -143,3 +143,31 @@ def test_a_second_build_waits_for_the_first_to_finish(package, tmp_path, monkeyp
     two.join(20)
     assert not entered_early
     assert order == [("enter", True), ("leave", True), ("enter", False), ("leave", False)]
+
+
+def test_an_interrupt_during_the_swap_leaves_a_complete_release(package, tmp_path, capsys):
+    """Deterministic: Ctrl-C arrives right after the first rename of the swap; the swap completes first."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "dist"
+    assert _build(package, out, capsys)[0] == 0
+    path = package / "tables" / "citations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Arms Export Control Act", "Arms Export Control Act (new)", 1), encoding="utf-8")
+    script = f"""
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r})
+real = Path.rename
+def rename(self, target):
+    result = real(self, target)
+    os.kill(os.getpid(), signal.SIGINT)  # interrupt after every rename of the swap
+    return result
+Path.rename = rename
+from ddsc.cli import main
+sys.exit(main(["--root", {str(package)!r}, "--out", {str(out)!r}, "--force"]))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 130 and "interrupted" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert b"Arms Export Control Act (new)" in (out / RELEASE / "tables" / "citations.csv").read_bytes()
+    assert run(["verify", str(out / RELEASE)], capsys)[0] == 0 and run(["verify", str(out / f"{RELEASE}.zip")], capsys)[0] == 0

@@ -448,3 +448,35 @@ def test_bytes_hidden_outside_the_central_directory_are_refused(built, tmp_path,
     hidden.write_bytes(patched[: end + 16] + struct.pack("<I", offset) + patched[end + 20:])
     code, err = run(["verify", str(hidden)], capsys)
     assert code == 1 and "belong to no listed entry" in err, err
+
+
+def test_a_symlink_planted_at_the_lock_is_not_followed(package, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (out / f".{RELEASE}.lock").symlink_to(victim)
+    code, err = run(["--root", str(package), "--out", str(out)], capsys)
+    assert code == 1 and "build lock" in err
+    assert victim.read_text() == "precious\n"
+    _no_traceback(err)
+
+
+def test_the_lock_file_stays_after_a_build(package, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
+    assert (out / f".{RELEASE}.lock").is_file()
+
+
+def test_two_resources_sharing_one_schema_give_one_zip_entry(package, tmp_path, capsys):
+    desc = json.loads((package / "datapackage.json").read_text())
+    shutil.copyfile(package / "tables" / "event_countries.csv", package / "tables" / "event_countries_copy.csv")
+    copy = dict(next(r for r in desc["resources"] if r["name"] == "event_countries"), name="event_countries_copy", path="tables/event_countries_copy.csv")
+    desc["resources"].append(copy)
+    (package / "datapackage.json").write_text(json.dumps(desc))
+    out = tmp_path / "out"
+    code, err = run(["--root", str(package), "--out", str(out)], capsys)
+    assert code == 0, err
+    with zipfile.ZipFile(out / f"{RELEASE}.zip") as zipped:
+        names = zipped.namelist()
+    assert len(names) == len(set(names)) and "schemas/event_countries.json" in names
