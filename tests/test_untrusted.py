@@ -197,7 +197,7 @@ def test_stale_temporary_folders_of_a_killed_build_are_removed(package, tmp_path
     out = tmp_path / "out"
     (out / f".{RELEASE}-killed").mkdir(parents=True)
     assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == [RELEASE, f"{RELEASE}.zip"]
+    assert sorted(p.name for p in out.iterdir()) == [f".{RELEASE}.lock", RELEASE, f"{RELEASE}.zip"]
 
 
 # --- 6. size limits ----------------------------------------------------------------------------------------
