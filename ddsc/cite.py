@@ -5,8 +5,42 @@ from pathlib import Path
 import yaml
 
 
+MAX_CFF_BYTES = 1 << 20
+
+
+class _NoAliases(yaml.SafeLoader):
+    """YAML without anchors and aliases (an alias bomb expands a small file without bound) and without
+    duplicate keys (readers disagree on which one wins)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            raise yaml.YAMLError("anchors and aliases are not accepted in CITATION.cff")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        duplicated = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if duplicated:
+            raise yaml.YAMLError(f"key {duplicated[0]!r} is given twice in CITATION.cff")
+        return super().construct_mapping(node, deep=deep)
+
+
 def citation(root: Path) -> dict:
-    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    """CITATION.cff of the package at ``root``, read through the safe opener (no symlink, FIFO or device,
+    size limited), without aliases or duplicate keys."""
+    from ddsc.source import Source, UnsafeRelease
+
+    source = Source(root)
+    data = source.read("CITATION.cff")
+    if len(data) > MAX_CFF_BYTES:
+        raise UnsafeRelease(f"CITATION.cff: larger than {MAX_CFF_BYTES} bytes")
+    try:
+        meta = yaml.load(data.decode("utf-8"), Loader=_NoAliases)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ValueError(f"CITATION.cff: {err}") from None
+    if not isinstance(meta, dict) or not all(k in meta for k in ("title", "version", "authors", "date-released")):
+        raise ValueError("CITATION.cff: needs title, version, authors and date-released")
+    return meta
 
 
 def _authors(meta: dict) -> list[str]:

@@ -185,8 +185,11 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None, 
     problems = []
     if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version):
         problems.append(Problem("datapackage.json", 1, "version", f"version {version!r} is not MAJOR.MINOR.PATCH", "version"))
+    found_versions = re.findall(r"^version:\s*['\"]?([^'\"\s]+)", citation_cff or "", re.M)
     cff = re.search(r"^version:\s*['\"]?([^'\"\s]+)", citation_cff or "", re.M)
-    if cff is None or cff.group(1) != version:
+    if len(found_versions) > 1:
+        problems.append(Problem("CITATION.cff", 1, "version", f"version is given {len(found_versions)} times", "version"))
+    elif cff is None or cff.group(1) != version:
         found = cff.group(1) if cff else "none"
         problems.append(Problem("CITATION.cff", 1, "version", f"version {found!r} differs from datapackage.json {version!r}", "version"))
     if zenodo is not None and str(zenodo.get("version")) != version:

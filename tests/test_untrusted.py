@@ -480,3 +480,35 @@ def test_two_resources_sharing_one_schema_give_one_zip_entry(package, tmp_path, 
     with zipfile.ZipFile(out / f"{RELEASE}.zip") as zipped:
         names = zipped.namelist()
     assert len(names) == len(set(names)) and "schemas/event_countries.json" in names
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("a: &x [1]\nb: *x\n", "anchors and aliases"),
+    ('cff-version: 1.2.0\ntitle: "T"\nversion: "1.0.0"\nversion: "9.9.9"\nauthors: []\ndate-released: 2026-01-01\n', "given twice"),
+])
+def test_cite_refuses_aliases_and_duplicate_keys(package, capsys, content, message):
+    (package / "CITATION.cff").write_text(content)
+    code, err = run(["cite", "--root", str(package)], capsys)
+    assert code == 1 and message in err
+    _no_traceback(err)
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_cite_reads_citation_cff_only_as_a_plain_file_inside_the_package(package, tmp_path, capsys, kind):
+    import os
+
+    (package / "CITATION.cff").unlink()
+    if kind == "symlink":
+        (package / "CITATION.cff").symlink_to("/etc/passwd")
+    else:
+        os.mkfifo(package / "CITATION.cff")
+    code, err = run(["cite", "--root", str(package)], capsys)
+    assert code == 1 and "CITATION.cff" in err and "root:" not in err
+    _no_traceback(err)
+
+
+def test_two_version_lines_in_citation_cff_fail_validation(package, capsys):
+    cff = package / "CITATION.cff"
+    cff.write_text(cff.read_text() + 'version: "0.0.1"\n')
+    code, err = run(["validate", "--root", str(package)], capsys)
+    assert code == 1 and "CITATION.cff:1:version: version is given 2 times" in err
