@@ -100,6 +100,10 @@ class Field:
         if self.type in ("integer", "number"):
             shape = INTEGER_RX if self.type == "integer" else NUMBER_RX
             numbers = pd.to_numeric(text.where(text.str.fullmatch(shape).fillna(False).astype(bool)), errors="coerce")
+            if self.type == "integer":  # beyond 18 digits an integer may not fit 64 bits: refused, never wrapped around
+                numbers = numbers.where(text.str.lstrip("+-").str.lstrip("0").str.len().fillna(0) <= 18)
+            else:  # 1e400 is infinite: not a value
+                numbers = numbers.where(numbers.abs() != float("inf"))
             return numbers.astype(PANDAS_TYPES[self.type])
         if self.type == "boolean":
             return text.map({"true": True, "false": False}).astype("boolean")

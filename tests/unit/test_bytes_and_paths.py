@@ -24,13 +24,14 @@ def test_plain_relative_paths_are_accepted(path):
     assert unsafe_path(path) is None
 
 
-@pytest.mark.parametrize(("text", "parsed"), [("740", 740), ("-3", -3), ("740.0", None), ("740.5", None), ("7e2", None), ("", None)])
+@pytest.mark.parametrize(("text", "parsed"), [("740", 740), ("-3", -3), ("740.0", None), ("740.5", None), ("7e2", None), ("", None),
+                                                ("9223372036854775808", None), ("99999999999999999999", None), ("-000000000000000000012", -12)])
 def test_integer_cells_take_integers_only(text, parsed):
     value = Field("n", "integer").parse(pd.Series([text or None], dtype="string")).iloc[0]
     assert (None if pd.isna(value) else int(value)) == parsed
 
 
-@pytest.mark.parametrize(("text", "parsed"), [("740.5", 740.5), ("1e3", 1000.0), (".5", 0.5), ("1,000", None), ("$5", None)])
+@pytest.mark.parametrize(("text", "parsed"), [("740.5", 740.5), ("1e3", 1000.0), (".5", 0.5), ("1,000", None), ("$5", None), ("1e400", None), ("-1e400", None), ("inf", None), ("nan", None)])
 def test_number_cells_take_numbers_only(text, parsed):
     value = Field("x", "number").parse(pd.Series([text], dtype="string")).iloc[0]
     assert (None if pd.isna(value) else float(value)) == parsed
