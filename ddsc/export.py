@@ -49,6 +49,14 @@ DOC_SQL = (
 )
 
 
+def create_statements(report) -> list[str]:
+    """Every statement that declares the SQLite file's tables and indexes (verify compares a release's file with them)."""
+    out = list(DOC_SQL)
+    for table in report.model.values():
+        out += [table.create_sql(), *table.index_sql()]
+    return out
+
+
 def write_sqlite(report, folder: Path) -> list[str]:
     """One SQLite file: declared types, NOT NULL, CHECKs for enums and ranges, primary and foreign keys, and
     the tables ``_tables`` and ``_columns`` documenting every table and column. Built in one transaction."""

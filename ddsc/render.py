@@ -12,7 +12,7 @@ import pandas as pd
 from ddsc.model import Table
 
 
-def _text(column: pd.Series, kind: str) -> pd.Series:
+def cell_text(column: pd.Series, kind: str) -> pd.Series:
     """Cells as the CSV writes them: dates YYYY-MM-DD, integers without a decimal point, booleans true/false."""
     if column.dtype == object or isinstance(column.dtype, pd.StringDtype) or isinstance(column.dtype, pd.CategoricalDtype):
         return column.astype("string")
@@ -33,7 +33,7 @@ def to_csv(frame: pd.DataFrame, table: Table) -> bytes:
     extra = [c for c in frame.columns if c not in table.field_names]
     if missing or extra:
         raise ValueError(f"{table.name}: columns {missing} missing, {extra} not in the schema")
-    text = pd.DataFrame({f.name: _text(frame[f.name], f.type) for f in table.fields})
+    text = pd.DataFrame({f.name: cell_text(frame[f.name], f.type) for f in table.fields})
     if table.primary_key:
         order = frame[list(table.primary_key)].copy()
         text = text.iloc[_sort_positions(order)]

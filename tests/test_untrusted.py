@@ -7,6 +7,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import ddsc
@@ -512,3 +513,57 @@ def test_two_version_lines_in_citation_cff_fail_validation(package, capsys):
     cff.write_text(cff.read_text() + 'version: "0.0.1"\n')
     code, err = run(["validate", "--root", str(package)], capsys)
     assert code == 1 and "CITATION.cff:1:version: version is given 2 times" in err
+
+
+def _resum(folder: Path) -> None:
+    """Rewrite SHA256SUMS consistently, as a hostile mirror would."""
+    from ddsc.release import checksums
+    from ddsc.verify import parse_sums
+
+    listed, _ = parse_sums((folder / "SHA256SUMS").read_text())
+    (folder / "SHA256SUMS").write_text(checksums(folder, list(listed)))
+
+
+def _tamper_metadata(folder):
+    meta = json.loads((folder / "metadata.json").read_text())
+    meta["databases"]["ddsc"]["tables"]["programs"]["description_html"] = "<script>alert(1)</script>"
+    meta["source_url"] = "javascript:alert(1)"
+    (folder / "metadata.json").write_text(json.dumps(meta))
+
+
+def _tamper_sqlite(folder):
+    import sqlite3
+
+    with sqlite3.connect(folder / "ddsc.sqlite") as db:
+        db.execute('ALTER TABLE "programs" ADD COLUMN "x" TEXT GENERATED ALWAYS AS (\'injected\') VIRTUAL')
+    db.close()
+
+
+def _tamper_sqlite_value(folder):
+    import sqlite3
+
+    with sqlite3.connect(folder / "ddsc.sqlite") as db:
+        db.execute("UPDATE programs SET name_en = 'Changed' WHERE rowid = 1")
+    db.close()
+
+
+def _tamper_parquet(folder):
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(folder / "parquet" / "programs.parquet")
+    pq.write_table(table.slice(0, table.num_rows - 1), folder / "parquet" / "programs.parquet")
+
+
+def _tamper_stata(folder):
+    frame = pd.read_stata(folder / "stata" / "countries.dta", convert_categoricals=False)
+    frame.loc[0, "cow_code"] = 999
+    frame.to_stata(folder / "stata" / "countries.dta", write_index=False, version=118)
+
+
+@pytest.mark.parametrize(("tamper", "named"), [(_tamper_metadata, "metadata.json"), (_tamper_sqlite, "ddsc.sqlite"), (_tamper_sqlite_value, "ddsc.sqlite: programs row 1 name_en"),
+                                               (_tamper_parquet, "parquet/programs.parquet: programs has"), (_tamper_stata, "stata/countries.dta: countries row 1 cow_code")])
+def test_verify_compares_every_export_with_the_validated_tables(built, capsys, tamper, named):
+    tamper(built)
+    _resum(built)
+    code, err = run(["verify", str(built)], capsys)
+    assert code == 1 and named in err, err
