@@ -52,20 +52,40 @@ ddsc_file <- function(root, rel, what) {
   target
 }
 
-read_ddsc <- function(path = ".") {
-  if (grepl("\\.zip$", path, ignore.case = TRUE)) path <- ddsc_unzip(path)
+# strict = TRUE (the default): a cell that does not parse to its column's type is an error naming the
+# table, row and column; strict = FALSE keeps readr's behaviour (the cell becomes NA, with a warning).
+read_ddsc <- function(path = ".", strict = TRUE) {
+  if (grepl("\\.zip$", path, ignore.case = TRUE)) {
+    path <- ddsc_unzip(path)
+    on.exit(unlink(dirname_if_nested(path), recursive = TRUE), add = TRUE)  # the tables are in memory: no folder left behind
+  }
   descriptor <- jsonlite::fromJSON(ddsc_file(path, "datapackage.json", "descriptor"), simplifyVector = FALSE)
   tables <- list()
   for (resource in descriptor$resources) {
     schema <- jsonlite::fromJSON(ddsc_file(path, resource$schema, "schema"), simplifyVector = FALSE)
-    tables[[resource$name]] <- readr::read_csv(
+    table <- suppressWarnings(readr::read_csv(
       ddsc_file(path, resource$path, "table"),
       col_types = ddsc_col_types(schema),
       na = "",
-      progress = FALSE
-    )
+      progress = FALSE,
+      lazy = FALSE
+    ))
+    found <- readr::problems(table)
+    if (nrow(found) > 0) {
+      first <- found[1, ]
+      message <- paste0(resource$name, ":", first$row, ":", names(table)[first$col], ": value '", first$actual, "' is not ", first$expected,
+                        if (nrow(found) > 1) paste0(" (and ", nrow(found) - 1, " more)") else "")
+      if (strict) ddsc_stop(message) else warning(message, call. = FALSE)
+    }
+    attr(table, "problems") <- NULL
+    tables[[resource$name]] <- table
   }
   tables
+}
+
+dirname_if_nested <- function(path) {
+  parent <- dirname(path)
+  if (startsWith(basename(parent), "ddsc")) parent else path  # releases 1.0.0 nest everything in one folder
 }
 
 ddsc_col_types <- function(schema) {

@@ -25,3 +25,26 @@ for (path in args) {
   check(identical(names(dy)[1:3], c("ccode1", "ccode2", "year")) && is.logical(dy$acsa_in_force_dec31), "ddsc_panel names the COW dyad codes")
   cat(path, ": R column classes ok\n", sep = "")
 }
+
+# A cell that does not parse is an error naming table, line and column (strict = FALSE: readr's NA and a warning).
+broken <- file.path(tempdir(), "ddsc-broken")
+dir.create(broken)
+for (item in c("datapackage.json", "schemas", "tables")) file.copy(item, broken, recursive = TRUE)
+lines <- readLines(file.path(broken, "tables", "countries.csv"), encoding = "UTF-8")
+at <- grep("^JPN,", lines)
+lines[at] <- sub(",740,", ",7x0,", lines[at], fixed = TRUE)
+writeLines(lines, file.path(broken, "tables", "countries.csv"), useBytes = TRUE)
+message <- tryCatch({ read_ddsc(broken); "no error" }, error = function(e) conditionMessage(e))
+check(startsWith(message, paste0("countries:", at, ":cow_code: value '7x0'")), paste("strict reader names the cell:", message))
+lenient <- suppressWarnings(read_ddsc(broken, strict = FALSE))
+check(is.na(lenient$countries$cow_code[lenient$countries$country_id == "JPN"]), "strict = FALSE keeps readr's NA")
+unlink(broken, recursive = TRUE)
+
+# Reading a zip leaves no folder behind.
+zips <- args[grepl("\\.zip$", args)]
+if (length(zips) > 0) {
+  before <- list.files(tempdir())
+  invisible(read_ddsc(zips[1]))
+  check(identical(list.files(tempdir()), before), "no temporary folder left behind")
+}
+cat("strict reader and clean-up ok\n")
