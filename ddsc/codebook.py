@@ -41,6 +41,8 @@ def release_readme(desc: dict, model: dict[str, Table], rows: dict) -> str:
     licence = (desc.get("licenses") or [{}])[0]
     tables = "\n".join(f"- `tables/{name}.csv` ({rows.get(name, 0)} rows): {t.description or t.title}" for name, t in model.items())
     fmtr = "trainings" in model
+    typed_trainings = ('\ntrainings = pd.read_parquet("parquet/trainings.parquet", columns=["country_id", "fiscal_year", "students", "cost_usd"])'
+                       '\nprint(trainings.groupby("fiscal_year")[["students", "cost_usd"]].sum().tail())') if fmtr else ""
     fmtr_cite = ("\nWhen you use `trainings` or the `fmtr_*` tables, cite the Foreign Military Training Report each row comes from\n"
                  "(its `citation_id`, with `region` and `page` as the locator), Security Force Monitor's extraction (citation\n"
                  "`sfm_fmtrpt_data`) and this version of DDSC.") if fmtr else ""
@@ -76,7 +78,17 @@ sha256sum -c SHA256SUMS
 
 ## Open it
 
-pandas:
+pandas, typed (the Parquet files carry the types: integers Int64, numbers Float64, enums categorical with
+the schema's levels, dates as dates, the text `NA` a value):
+
+```python
+import pandas as pd
+programs = pd.read_parquet("parquet/programs.parquet")
+print(programs.dtypes.head(6))
+print(programs.groupby("category", observed=True).size()){typed_trainings}
+```
+
+pandas from the CSV files (read every cell as text first, so that Namibia's `NA` survives):
 
 ```python
 import pandas as pd
