@@ -193,4 +193,19 @@ def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Prob
         problems += found
         if not found:
             tables[name] = Table.from_resource(entry[0], entry[1])
-    return desc, tables, problems
+    return desc, tables, problems + key_shape_problems(tables)
+
+
+def key_shape_problems(tables: dict) -> list[Problem]:
+    """A foreign key field has the type, pattern and levels of the field it references: a key has one
+    meaning wherever it is used, so joins never compare unlike values."""
+    problems = []
+    for table in tables.values():
+        for fk in table.foreign_keys:
+            if fk.resource not in tables:
+                continue
+            for own, ref in zip(fk.fields, fk.references):
+                a, b = table.field(own), tables[fk.resource].field(ref)
+                if (a.type, a.constraints.get("pattern"), a.enum) != (b.type, b.constraints.get("pattern"), b.enum):
+                    problems.append(Problem(DESCRIPTOR, 1, f"schemas.{table.name}.{own}", f"differs in type, pattern or levels from {fk.resource}.{ref}, which it references", "schema-key"))
+    return problems

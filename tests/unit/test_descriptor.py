@@ -82,3 +82,8 @@ def test_a_field_name_that_is_not_plain_lower_case_is_refused(base, tmp_path, na
 def test_a_json_key_given_twice_is_refused(base, tmp_path):
     found = _problems(base, tmp_path, raw_schema=lambda text: text.replace('"primaryKey":', '"primaryKey": ["date"], "primaryKey":', 1))
     assert ("schemas/events.json", "", "invalid-json") in found
+
+
+def test_a_foreign_key_field_shaped_unlike_the_field_it_references_is_refused(base, tmp_path):
+    found = _problems(base, tmp_path, edit_schema=lambda s: _field(s, "statute_id")["constraints"].__setitem__("pattern", "^[a-z_]+$"))
+    assert ("datapackage.json", "schemas.events.statute_id", "schema-key") in found
