@@ -28,9 +28,9 @@ class Step:
 
 
 def _steps() -> tuple[Step, ...]:
-    from ddsc.steps import countries, fmtrpt, panels, state_systems
+    from ddsc.steps import authorities, countries, fmtrpt, panels, state_systems
 
-    return (countries.STEP, state_systems.STEP, fmtrpt.STEP, panels.STEP)
+    return (countries.STEP, state_systems.STEP, fmtrpt.STEP, panels.STEP, authorities.STEP)
 
 
 def all_steps() -> tuple[Step, ...]:

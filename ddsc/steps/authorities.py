@@ -1,0 +1,48 @@
+"""Derived step ``authorities``: each program's authorities with the act each belongs to, resolved through
+the section-to-act hierarchy (``statutes.parent_statute_id``), so that "the Public Law that created a
+program" is one read of one table instead of joins and a walk up the hierarchy."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ddsc.steps import DERIVED, Step
+
+ACT = "act"
+
+
+def _chain(statute_id: str, parent: dict) -> list[str]:
+    """The statute, its parent, the parent's parent ... (a cycle is refused by validation before this runs)."""
+    chain = [statute_id]
+    while isinstance(parent.get(chain[-1]), str) and parent[chain[-1]] not in chain:
+        chain.append(parent[chain[-1]])
+    return chain
+
+
+def run(tables: dict) -> dict[str, pd.DataFrame]:
+    statutes = tables["statutes"].set_index("statute_id")
+    links = tables["program_statutes"]
+    parent = {k: (v if pd.notna(v) else None) for k, v in statutes["parent_statute_id"].items()}
+    kind = statutes["instrument_type"].astype("string")
+    rows = []
+    for link in links.itertuples(index=False):
+        chain = _chain(link.statute_id, parent)
+        act = next((s for s in chain if kind.get(s) == ACT), None)
+        own = statutes.loc[link.statute_id]
+        row = {
+            "program_id": link.program_id, "statute_id": link.statute_id, "relation": link.relation,
+            "statute_title_en": own["title_en"], "code_citation": own["code_citation"], "statute_statutes_at_large": own["statutes_at_large"],
+            "act_statute_id": act, "hierarchy": " > ".join(chain),
+        }
+        source = statutes.loc[act] if act else None
+        for column in ("title_en", "public_law", "statutes_at_large", "enacted_date", "enacted_date_precision"):
+            row[f"act_{column}"] = source[column] if source is not None else pd.NA
+        row.update({"citation_id": link.citation_id, "locator": link.locator})
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["act_enacted_date"] = pd.to_datetime(frame["act_enacted_date"])
+    return {"program_authorities": frame}
+
+
+STEP = Step("authorities", DERIVED, ("program_authorities",), run,
+            description="each program's authorities with the act each belongs to (Public Law, Statutes at Large, enactment)")
