@@ -116,6 +116,11 @@ def tables(rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
                 base = frame[date_of_precision(field.name)]
                 frame[field.name] = base.where(base == "", "day")
         data = pd.DataFrame({f.name: frame[f.name] for f in table.fields})
+        for fk in table.foreign_keys:  # a composite key takes whole rows of its target, so that the combination exists
+            if len(fk.fields) > 1 and fk.resource != name and fk.resource in out and len(out[fk.resource]):
+                rows_taken = rng.integers(0, len(out[fk.resource]), len(data))
+                for own, ref in zip(fk.fields, fk.references):
+                    data[own] = out[fk.resource][ref].iloc[rows_taken].to_numpy()
         if len(table.primary_key) > 1:
             data = data.drop_duplicates(list(table.primary_key)).reset_index(drop=True)
         out[name] = data
