@@ -147,7 +147,7 @@ COMMANDS = {
 def _parser(default_root: Path | None) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="package folder (holds datapackage.json; default: the repository)")
-    parser = argparse.ArgumentParser(prog=Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "build.py", parents=[common], description="Validate the DDSC data package, write and check releases.",
+    parser = argparse.ArgumentParser(prog="ddsc" if sys.argv and Path(sys.argv[0]).name == "ddsc" else "build.py", parents=[common], description="Validate the DDSC data package, write and check releases.",
                                      epilog="Run 'build.py COMMAND --help' for a command's options and examples.")
     parser.set_defaults(root=default_root or Path.cwd())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
