@@ -149,7 +149,6 @@ def _parser(default_root: Path | None) -> argparse.ArgumentParser:
     common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="package folder (holds datapackage.json; default: the repository)")
     parser = argparse.ArgumentParser(prog="ddsc" if sys.argv and Path(sys.argv[0]).name == "ddsc" else "build.py", parents=[common], description="Validate the DDSC data package, write and check releases.",
                                      epilog="Run 'build.py COMMAND --help' for a command's options and examples.")
-    parser.set_defaults(root=default_root or Path.cwd())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (func, options, short, long) in COMMANDS.items():
         p = sub.add_parser(name, parents=[common], help=short, description=short[0].upper() + short[1:] + ".\n\n" + long,
@@ -170,7 +169,7 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    for name, default in (("out", None), ("force", False)):
+    for name, default in (("out", None), ("force", False), ("root", default_root or Path.cwd())):
         if not hasattr(args, name):
             setattr(args, name, default)
     from ddsc.problems import escape
