@@ -501,3 +501,25 @@ def test_rule_membership_bounds_the_cells_and_rows_carry_on_after_the_list():
     assert bool(_dyad(out, 1990, partner=255)["infosec_in_force_dec31"]) and not _dyad(out, 1990, partner=260)["member_dec31"]
     gw = out["country_years"][out["country_years"]["system"] == "gw"]
     assert gw["year"].max() == 2025 and gw[gw["year"] == 2021]["carried_forward"].all() and not gw[gw["year"] == 2020]["carried_forward"].any()
+
+
+def test_training_columns_are_recomputed_from_the_trainings_of_the_latest_report():
+    """Recomputed with csv only: Colombia (COW 100) in FY1999, FY2001 (two reports) and FY2010; a year no report covers is empty."""
+    import csv as _csv
+
+    with (ROOT / "tables" / "trainings.csv").open(encoding="utf-8", newline="") as handle:
+        trainings = [r for r in _csv.DictReader(handle) if r["country_id"] == "COL"]
+    with (ROOT / "tables" / "programs.csv").open(encoding="utf-8", newline="") as handle:
+        title = {r["program_id"]: r["us_code_title"] for r in _csv.DictReader(handle)}
+    cells = {r["year"]: r for r in read_rows(ROOT, "country_years") if r["system"] == "cow" and r["code"] == "100"}
+    for year in ("1999", "2001", "2010"):
+        reports = {r["report_id"] for r in trainings if r["fiscal_year"] == year}
+        rows = [r for r in trainings if r["fiscal_year"] == year and r["report_id"] == max(reports)]
+        cell = cells[year]
+        assert int(cell["us_trainings"]) == len(rows)
+        assert int(cell["us_trainings_title10"]) == sum(title.get(r["program_id"]) == "10" for r in rows)
+        assert int(cell["us_trainings_title22"]) == sum(title.get(r["program_id"]) == "22" for r in rows)
+        assert int(cell["us_training_students"]) == sum(int(r["students"]) for r in rows if r["students"])
+        assert abs(float(cell["us_training_cost_usd"]) - sum(float(r["cost_usd"]) for r in rows if r["cost_usd"])) < 0.01
+        assert int(cell["us_trainings_cost_missing"]) == sum(not r["cost_usd"] for r in rows)
+    assert cells["2006"]["us_trainings"] == "" and cells["1998"]["us_trainings"] == ""

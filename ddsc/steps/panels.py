@@ -214,8 +214,36 @@ def country_years(tables: dict, first: int, last: int) -> pd.DataFrame:
     frame = frame.merge(osa, on=["system", "code", "year"], how="left")
     frame["osa_projects"] = frame["osa_projects"].fillna(0).astype("Int64")
     frame["osa_committed_jpy"] = frame["osa_committed_jpy"].astype("Float64").where(frame["osa_projects"] > 0, 0.0)
-    # Columns from the trainings table (US trainings, students and cost by program and by Title 10 / Title 22,
-    # from the Foreign Military Training Report) join here, after the OSA columns, once that table exists.
+    if "trainings" in tables:
+        frame = _with_trainings(frame, tables)
+    return frame
+
+
+TRAINING_COLUMNS = ("us_trainings", "us_trainings_title10", "us_trainings_title22", "us_training_students", "us_training_cost_usd", "us_trainings_cost_missing")
+
+
+def _with_trainings(frame: pd.DataFrame, tables: dict) -> pd.DataFrame:
+    """US trainings of the Foreign Military Training Report by state and fiscal year (panel year Y = US fiscal
+    year Y, October Y-1 to September Y). A fiscal year reported twice (as planned, then as done) is taken
+    from the latest report; a year no report covers is missing, not zero."""
+    t = tables["trainings"]
+    t = t[t["fiscal_year"].notna()]
+    latest = t.groupby("fiscal_year")["report_id"].transform("max")
+    t = t[t["report_id"] == latest]
+    title = t["program_id"].map(tables["programs"].set_index("program_id")["us_code_title"].astype("string")).astype("string")
+    rows = pd.DataFrame({
+        "country_id": t["country_id"].astype("string"), "year": t["fiscal_year"].astype("Int64"),
+        "title10": (title == "10").fillna(False).astype(int), "title22": (title == "22").fillna(False).astype(int),
+        "students": t["students"].astype("Float64"), "cost": t["cost_usd"].astype("Float64"), "no_cost": t["cost_usd"].isna().astype(int),
+    })
+    sums = rows.groupby(["country_id", "year"]).agg(us_trainings=("title10", "size"), us_trainings_title10=("title10", "sum"), us_trainings_title22=("title22", "sum"),
+                                                    us_training_students=("students", "sum"), us_training_cost_usd=("cost", "sum"), us_trainings_cost_missing=("no_cost", "sum")).reset_index()
+    covered = set(rows["year"].dropna().astype(int))
+    frame = frame.merge(sums, on=["country_id", "year"], how="left")
+    in_report = frame["year"].isin(covered)
+    for column in TRAINING_COLUMNS:
+        kind = "Float64" if column == "us_training_cost_usd" else "Int64"
+        frame[column] = frame[column].astype(kind).where(frame[column].notna() | ~in_report, 0).where(in_report, pd.NA)
     return frame
 
 
