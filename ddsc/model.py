@@ -212,6 +212,7 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...]
     cited: bool = False
     layer: str = "core"  # "core": curated or produced by a source step; "derived": built from core tables
+    indexes: tuple[tuple[str, ...], ...] = ()  # extra SQLite indexes the resource declares ("indexes": [["fiscal_year"]])
     title: str = ""
     description: str = ""
     schema: dict = field(default_factory=dict, compare=False, repr=False)
@@ -226,7 +227,8 @@ class Table:
             name=resource["name"], path=resource["path"],
             fields=tuple(Field.from_schema(f) for f in schema["fields"]),
             primary_key=tuple(_as_list(schema.get("primaryKey", []))), foreign_keys=tuple(fks),
-            cited=bool(resource.get("citationRequired")), layer=resource.get("layer", "core"), title=resource.get("title", ""),
+            cited=bool(resource.get("citationRequired")), layer=resource.get("layer", "core"),
+            indexes=tuple(tuple(i) for i in resource.get("indexes", []) if isinstance(i, list) and i and all(f in [x["name"] for x in schema["fields"]] for f in i)), title=resource.get("title", ""),
             description=resource.get("description", "") or schema.get("description", ""), schema=schema,
         )
 
@@ -253,13 +255,15 @@ class Table:
         return out
 
     def index_sql(self) -> list[str]:
-        """An index on each foreign key that is not the leading part of the primary key (joins and filters stay fast)."""
-        out = []
-        for fk in self.foreign_keys:
-            if tuple(self.primary_key[: len(fk.fields)]) == fk.fields:
+        """An index on each foreign key that is not the leading part of the primary key, and on each set of
+        columns the resource declares in ``indexes`` (joins and filters stay fast)."""
+        out, done = [], set()
+        for fields in [fk.fields for fk in self.foreign_keys] + list(self.indexes):
+            if tuple(self.primary_key[: len(fields)]) == tuple(fields) or tuple(fields) in done:
                 continue
-            cols = ", ".join(f'"{n}"' for n in fk.fields)
-            out.append(f'CREATE INDEX "ix_{self.name}_{"_".join(fk.fields)}" ON "{self.name}" ({cols})')
+            done.add(tuple(fields))
+            cols = ", ".join(f'"{n}"' for n in fields)
+            out.append(f'CREATE INDEX "ix_{self.name}_{"_".join(fields)}" ON "{self.name}" ({cols})')
         return out
 
     def create_sql(self) -> str:

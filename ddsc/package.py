@@ -190,6 +190,9 @@ def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Prob
         if entry is None:
             continue
         found = _schema_problems(name, entry[1], names_of)
+        indexes = entry[0].get("indexes", [])
+        if not isinstance(indexes, list) or not all(isinstance(i, list) and i and all(f in (names_of[name] or []) for f in i) for i in indexes):
+            found.append(Problem(DESCRIPTOR, 1, f"resources.{name}.indexes", "indexes must be lists of the table's field names", "descriptor"))
         problems += found
         if not found:
             tables[name] = Table.from_resource(entry[0], entry[1])

@@ -87,3 +87,8 @@ def test_a_json_key_given_twice_is_refused(base, tmp_path):
 def test_a_foreign_key_field_shaped_unlike_the_field_it_references_is_refused(base, tmp_path):
     found = _problems(base, tmp_path, edit_schema=lambda s: _field(s, "statute_id")["constraints"].__setitem__("pattern", "^[a-z_]+$"))
     assert ("datapackage.json", "schemas.events.statute_id", "schema-key") in found
+
+
+def test_an_index_on_an_unknown_field_is_refused(base, tmp_path):
+    found = _problems(base, tmp_path, edit_resource=lambda r: r.__setitem__("indexes", [["no_such_field"]]))
+    assert ("datapackage.json", "resources.events.indexes", "descriptor") in found
