@@ -166,10 +166,6 @@ class Source:
             raise UnsafeRelease(f"{rel}: larger than {MAX_FILE_BYTES} bytes")
         return target
 
-    def local_path(self, rel: str) -> Path | None:
-        """The checked path of ``rel`` in a folder (for readers that take a path), None in a zip."""
-        return None if self.zip else self._file(rel)
-
     def read(self, rel: str) -> bytes:
         if self.zip:
             why = unsafe_path(rel)
