@@ -4,10 +4,14 @@
 ``ddsc.panel("country_years", system="cow")`` a panel in one state system, its codes named as COW (``ccode``) or
 Gleditsch-Ward (``gwno``) data name them."""
 
-__all__ = ["load", "pandera_schemas", "panel"]
+__all__ = ["load", "pandera_schemas", "panel", "ReleaseError"]
 
 
 def __getattr__(name: str):
+    if name == "ReleaseError":
+        from ddsc.source import ReleaseError
+
+        return ReleaseError
     if name in __all__:  # imported on first use, so that ``import ddsc`` does not import pandas
         from ddsc import api
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ddsc.model import Table
 from ddsc.package import read_model
-from ddsc.source import DESCRIPTOR, Source, UnsafeRelease
+from ddsc.source import DESCRIPTOR, ReleaseError, Source, UnsafeRelease
 
 DATA = Path(__file__).resolve().parent / "_data"
 
@@ -20,7 +20,7 @@ def _package_root(path: Path | None) -> Path:
     for candidate in (Path.cwd(), DATA):
         if (candidate / DESCRIPTOR).is_file():
             return candidate
-    raise FileNotFoundError("no datapackage.json in the working directory and no bundled data")
+    raise ReleaseError("no datapackage.json in the working directory and no bundled data")
 
 
 def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Source, dict[str, Table]]:
@@ -47,11 +47,18 @@ def read_text(source: Source, table: Table) -> pd.DataFrame:
 
     arrow, problems = read_table(source, table.path, table.field_names, table.name)
     if problems:
-        raise ValueError(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+        raise ReleaseError(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     return arrow.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def _load(path, verify: bool, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    try:
+        return _read_tables(path, verify, names)
+    except OSError as err:  # a file the system cannot read (permissions, a vanished folder): named, as every error here
+        raise ReleaseError(f"{Path(err.filename).name if err.filename else path}: {err.strerror or err}") from None
+
+
+def _read_tables(path, verify: bool, names: tuple[str, ...] | None) -> dict[str, pd.DataFrame]:
     source, model = open_model(path, verify)
     tables = {}
     for name, table in model.items():
@@ -62,7 +69,7 @@ def _load(path, verify: bool, names: tuple[str, ...] | None = None) -> dict[str,
         bad = table.unparsed(text, typed)
         if bad:
             column, cells = next(iter(bad.items()))
-            raise ValueError(f"{name}:{int(cells.index[0]) + 2}:{column}: value {cells.iloc[0]!r} fails check: {table.field(column).type_check_name()}")
+            raise ReleaseError(f"{name}:{int(cells.index[0]) + 2}:{column}: value {cells.iloc[0]!r} fails check: {table.field(column).type_check_name()}")
         tables[name] = typed
     return tables
 
@@ -73,7 +80,9 @@ def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.Da
 
     ``path`` is a package or release folder, or a release zip; by default the package in the working
     directory, else the data installed with the ``ddsc`` package. A release is verified against its
-    SHA256SUMS first; ``verify=False`` skips that (for a working folder being edited)."""
+    SHA256SUMS first; ``verify=False`` skips that (for a working folder being edited). A release that cannot
+    be read, fails its checksums or holds a cell that is not of its column's type raises ``ddsc.ReleaseError``
+    (a ``ValueError``), whose message names the file, or the table, line and column."""
     return _load(path, verify)
 
 

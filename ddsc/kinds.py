@@ -18,6 +18,7 @@ _DECLARED = (
     # files and the descriptor (ddsc.package, ddsc.validate)
     Kind("missing-file", "missing file", "A file the descriptor names does not exist."),
     Kind("unsafe-path", "unsafe path", "A path is absolute, a URL, leaves the package, or passes through a symbolic link or special file."),
+    Kind("unreadable-file", "unreadable file", "A zip entry cannot be extracted: its compressed data is corrupt."),
     Kind("invalid-json", "invalid JSON", "The descriptor, a schema or .zenodo.json is not valid JSON."),
     Kind("descriptor", "descriptor", "datapackage.json is not an object, declares no resources, or a resource has no valid or a duplicate name."),
     Kind("schema-fields", "schema fields", "A Table Schema has no list of fields, a field without a name, or duplicate field names."),

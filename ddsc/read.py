@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from ddsc.problems import Problem
-from ddsc.source import MAX_FILE_BYTES, Source, UnsafeRelease
+from ddsc.source import MAX_FILE_BYTES, Source, UnreadableFile, UnsafeRelease
 
 BOM = b"\xef\xbb\xbf"
 MAX_COLUMNS = 1000
@@ -110,6 +110,8 @@ def read_table(source: Source, path: str, expected: list[str], table: str) -> tu
         data = source.read(path)
     except FileNotFoundError:
         return None, [Problem(table, 0, "", f"file {path.rsplit('/', 1)[-1]} does not exist", "missing-file")]
+    except UnreadableFile as err:
+        return None, [Problem(table, 0, "", str(err), "unreadable-file")]
     except UnsafeRelease as err:
         return None, [Problem(table, 0, "", str(err), "unsafe-path")]
     if not data:

@@ -13,19 +13,29 @@ import stat
 import struct
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from ddsc.text import INVISIBLE_RX
 
 DESCRIPTOR = "datapackage.json"
 MAX_ENTRIES = 10_000
-MAX_FILE_BYTES = 512 << 20  # one file
-MAX_TOTAL_BYTES = 4 << 30  # all files of a release
+MAX_FILE_BYTES = 256 << 20  # one file
+MAX_TOTAL_BYTES = 512 << 20  # all files of a zip, uncompressed: 2.5 times release 1.2.0 (README: what it costs)
 MAX_RATIO = 200  # uncompressed / compressed size of a zip entry over 1 MiB (zip bombs)
 
 
-class UnsafeRelease(Exception):
+class ReleaseError(ValueError):
+    """A package or release DDSC cannot read or that breaks its rules: the message names the file (and,
+    for a cell, the table, line and column) and says why. Every error ``ddsc.load`` raises is one."""
+
+
+class UnsafeRelease(ReleaseError):
     """The package or release cannot be read safely; the message says which file and why."""
+
+
+class UnreadableFile(UnsafeRelease):
+    """A zip entry that cannot be extracted: corrupt, encrypted or compressed with an unsupported method."""
 
 
 def unsafe_path(path) -> str | None:
@@ -104,6 +114,10 @@ class Source:
             if folded in seen:
                 raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} is given twice (or differs from another only in case or Unicode form)")
             seen.add(folded)
+            if info.flag_bits & 0x1:
+                raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} is encrypted; a release is never encrypted")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} uses compression method {info.compress_type}; only stored and deflated entries are read")
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} is a symbolic link")
             if info.file_size > MAX_FILE_BYTES:
@@ -175,6 +189,8 @@ class Source:
                 return self.zip.read(self.prefix + rel)
             except KeyError:
                 raise FileNotFoundError(f"{rel}: no such file") from None
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as err:
+                raise UnreadableFile(f"{self.path.name}: entry {rel!r} cannot be extracted ({err})") from None
         return self._file(rel).read_bytes()
 
     def text(self, rel: str) -> str:

@@ -216,7 +216,7 @@ def test_a_zip_bomb_entry_is_refused_before_anything_is_extracted(built, tmp_pat
 def test_nul_bytes_in_a_table_are_refused_by_load_and_validate(package, capsys):
     path = table_path(package, "events")
     path.write_bytes(path.read_bytes() + b"\0" * 1000)
-    with pytest.raises(ValueError, match="NUL byte"):
+    with pytest.raises(ddsc.ReleaseError, match="NUL byte"):
         ddsc.load(package, verify=False)
     code, err = run(["validate", "--root", str(package)], capsys)
     assert code == 1 and "events:" in err and "NUL byte: not a text file" in err
@@ -400,7 +400,7 @@ def test_load_and_diff_refuse_a_release_without_checksums_unless_told_not_to_ver
     import ddsc
 
     (built / "SHA256SUMS").unlink()
-    with pytest.raises(Exception, match="SHA256SUMS: missing"):
+    with pytest.raises(ddsc.ReleaseError, match="SHA256SUMS: missing"):
         ddsc.load(built)
     assert "programs" in ddsc.load(built, verify=False)
     code, err = run(["diff", str(built), "--root", str(built)], capsys)
@@ -567,3 +567,102 @@ def test_verify_compares_every_export_with_the_validated_tables(built, capsys, t
     _resum(built)
     code, err = run(["verify", str(built)], capsys)
     assert code == 1 and named in err, err
+
+
+# --- 16. entries that cannot be extracted, and the one error class of ddsc.load ------------------------------
+
+
+def _set_flag(archive: Path, name: str, bit: int) -> None:
+    """Set a general-purpose flag bit of entry ``name`` in its local header and its central directory record."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zipped:
+        info, central = zipped.getinfo(name), zipped.start_dir
+    data[info.header_offset + 6] |= bit
+    position = data.find(b"PK\x01\x02" + data[central + 4 : central + 6], central)
+    while data[position + 46 : position + 46 + len(name)] != name.encode():
+        name_length, extra, comment = (int.from_bytes(data[position + k : position + k + 2], "little") for k in (28, 30, 32))
+        position += 46 + name_length + extra + comment
+    data[position + 8] |= bit
+    archive.write_bytes(bytes(data))
+
+
+def _corrupt(archive: Path, name: str) -> None:
+    """Garble the compressed data of entry ``name`` (its sizes and headers unchanged)."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zipped:
+        info = zipped.getinfo(name)
+    start = info.header_offset + 30 + int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little") + int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    for offset in range(start + 4, start + min(40, info.compress_size)):
+        data[offset] ^= 0x55
+    archive.write_bytes(bytes(data))
+
+
+def _bzip2(archive: Path, name: str, tmp_path: Path) -> Path:
+    members = _members(archive)
+    path = tmp_path / "bzip2.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for member, data in members.items():
+            zipped.writestr(member, data, compress_type=zipfile.ZIP_BZIP2 if member == name else zipfile.ZIP_DEFLATED)
+    return path
+
+
+@pytest.mark.parametrize(
+    "attack, message",
+    [
+        ("encrypted", "entry 'tables/programs.csv' is encrypted"),
+        ("corrupt", "entry 'tables/programs.csv' cannot be extracted"),
+        ("bzip2", "entry 'tables/programs.csv' uses compression method 12"),
+    ],
+)
+def test_an_entry_that_cannot_be_extracted_is_named_by_every_command_and_by_load(built, tmp_path, capsys, attack, message):
+    archive = tmp_path / "release.zip"
+    shutil.copyfile(built.parent / f"{RELEASE}.zip", archive)
+    if attack == "encrypted":
+        _set_flag(archive, "tables/programs.csv", 0x1)
+    elif attack == "corrupt":
+        _corrupt(archive, "tables/programs.csv")
+    else:
+        archive = _bzip2(archive, "tables/programs.csv", tmp_path)
+    code, err = run(["verify", str(archive)], capsys)
+    assert code == 1 and message in err and "unexpected" not in err
+    _no_traceback(err)
+    for verify in (True, False):
+        with pytest.raises(ddsc.ReleaseError, match=message):
+            ddsc.load(archive, verify=verify)
+
+
+def test_a_corrupt_table_entry_is_located_with_its_kind(built, tmp_path):
+    from ddsc.validate import check
+
+    archive = tmp_path / "release.zip"
+    shutil.copyfile(built.parent / f"{RELEASE}.zip", archive)
+    _corrupt(archive, "tables/programs.csv")
+    problems = check(archive).problems
+    assert ("programs", 0, "unreadable-file") in {(p.table, p.line, p.kind) for p in problems}
+
+
+def test_every_error_of_load_is_a_release_error_naming_its_place(package):
+    path = table_path(package, "programs")
+    text = path.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    row = next(csv_row for csv_row in text[1:] if csv_row.count('"') == 0)
+    cells = row.split(",")
+    cells[header.index("start_date")] = "2020-13-45"
+    path.write_text("\n".join([text[0], ",".join(cells)] + text[1:]) + "\n", encoding="utf-8")
+    with pytest.raises(ddsc.ReleaseError, match=r"^programs:2:start_date: value '2020-13-45'"):
+        ddsc.load(package, verify=False)
+    with pytest.raises(ddsc.ReleaseError, match="no such file or folder"):
+        ddsc.load(package / "nowhere", verify=False)
+    assert issubclass(ddsc.ReleaseError, ValueError) and issubclass(UnsafeRelease, ddsc.ReleaseError)
+
+
+def test_a_zip_larger_than_the_limit_uncompressed_is_refused_before_anything_is_read(built, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(source_module, "MAX_TOTAL_BYTES", 1 << 20)
+    members = _members(built.parent / f"{RELEASE}.zip")
+    members["padding.txt"] = os.urandom(1 << 20)
+    archive = _zip(tmp_path / "large.zip", members)
+    read = []
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda self, name, pwd=None: read.append(name))
+    code, err = run(["verify", str(archive)], capsys)
+    assert code == 1 and "large.zip:" in err and "bytes uncompressed, more than the limit of 1048576" in err
+    assert read == []
