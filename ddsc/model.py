@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 # Table Schema type -> target type. Enum fields are categoricals / factors / dictionary strings.
 PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[us]"}
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "DATE"}
-STATA_TYPES = {"string": "str", "integer": "Int32", "number": "Float64", "boolean": "Int8", "date": "datetime64[ns]"}  # written as %td dates
+STATA_TYPES = {"string": "str", "integer": "Int32", "number": "Float64", "boolean": "Int8", "date": "datetime64[s]"}  # written as %td dates (seconds: any year, not only 1678-2262)
 R_CLASSES = {"string": "character", "integer": "integer", "number": "numeric", "boolean": "logical", "date": "Date"}
 KNOWN_TYPES = tuple(PANDAS_TYPES)
 

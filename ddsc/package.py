@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
 import re
 
 from ddsc.model import KNOWN_TYPES, Table
@@ -39,6 +41,8 @@ def read_json(source: Source, rel: str, where: str) -> tuple[object, list[Proble
         return None, [Problem(where, 1, "", str(err), "unsafe-path")]
     except json.JSONDecodeError as err:
         return None, [Problem(rel, err.lineno, "", f"invalid JSON: {err.msg} (column {err.colno})", "invalid-json")]
+    except ValueError:  # Python refuses to convert an integer of more than 4,300 digits
+        return None, [Problem(rel, 1, "", "invalid JSON: a number has too many digits to be read", "invalid-json")]
 
 
 def descriptor(source: Source) -> tuple[dict | None, list[Problem]]:
@@ -103,6 +107,12 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
         for key, value in cons.items():
             if key not in CONSTRAINTS:
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key!r} is not supported; use {', '.join(CONSTRAINTS)}", "schema-constraint"))
+            elif CONSTRAINTS[key] is bool and not isinstance(value, bool):
+                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key} must be true or false (a JSON boolean, no quotes), not {value!r}", "schema-constraint"))
+            elif key in ("minimum", "maximum"):
+                why = _bound_problem(spec.get("type", "string"), value)
+                if why:
+                    problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key} {value!r} {why}", "schema-constraint"))
             elif not isinstance(value, CONSTRAINTS[key]) or (CONSTRAINTS[key] is int and isinstance(value, bool)):
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key} {value!r} has the wrong type", "schema-constraint"))
         if isinstance(cons.get("pattern"), str):
@@ -154,6 +164,22 @@ def pattern_problem(pattern: str) -> str | None:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
         return str(err).split("\n")[0]
     return None
+
+
+def _bound_problem(kind: str, value) -> str | None:
+    """Why ``value`` cannot be the minimum or maximum of a field of type ``kind`` (None when it can)."""
+    if kind == "integer":
+        return None if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63 else "must be a JSON integer (no quotes) within 64 bits"
+    if kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return None if ok else "must be a finite JSON number (no quotes)"
+    if kind == "date":
+        try:
+            ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and datetime.date.fromisoformat(value)
+        except ValueError:
+            ok = False
+        return None if ok else "must be a date written YYYY-MM-DD"
+    return f"is not supported on a {kind} field"
 
 
 def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Problem]]:

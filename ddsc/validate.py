@@ -71,8 +71,8 @@ def check(root: Path | Source, log=_quiet, derived: bool = False, layers: tuple[
     derived table to equal its rebuild from the core tables."""
     source = root if isinstance(root, Source) else Source(root)
     desc, model, problems = read_model(source)
-    if desc is None:
-        return Report(problems)
+    if desc is None or problems:  # the data is judged only by sound schemas: the schema's problem, not its echoes
+        return Report(sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message)))
     model = {name: table for name, table in model.items() if table.layer in layers}
     text, typed, skip = {}, {}, {}
     for name, table in model.items():

@@ -92,3 +92,49 @@ def test_a_foreign_key_field_shaped_unlike_the_field_it_references_is_refused(ba
 def test_an_index_on_an_unknown_field_is_refused(base, tmp_path):
     found = _problems(base, tmp_path, edit_resource=lambda r: r.__setitem__("indexes", [["no_such_field"]]))
     assert ("datapackage.json", "resources.events.indexes", "descriptor") in found
+
+
+@pytest.mark.parametrize(("field", "key", "value", "says"), [
+    ("date", "minimum", "1800", "must be a date written YYYY-MM-DD"),
+    ("date", "maximum", "2023-02-30", "must be a date written YYYY-MM-DD"),
+    ("date", "minimum", 1800, "must be a date written YYYY-MM-DD"),
+    ("title_en", "minimum", "a", "is not supported on a string field"),
+    ("title_en", "required", "false", "must be true or false (a JSON boolean, no quotes), not 'false'"),
+    ("title_en", "unique", 1, "must be true or false"),
+])
+def test_a_constraint_of_the_wrong_type_says_what_it_must_be(base, tmp_path, field, key, value, says):
+    import shutil
+
+    root = tmp_path / "pkg"
+    shutil.copytree(base, root)
+    path = root / "schemas" / "events.json"
+    schema = json.loads(path.read_text())
+    _field(schema, field).setdefault("constraints", {})[key] = value
+    path.write_text(json.dumps(schema))
+    problems = read_model(Source(root))[2]
+    assert [(p.column, p.kind) for p in problems] == [(f"schemas.events.{field}", "schema-constraint")]
+    assert says in problems[0].message
+
+
+@pytest.mark.parametrize(("value", "ok"), [(0, True), (2**63 - 1, True), (2**63, False), ("1800", False), (True, False), (1.5, False)])
+def test_an_integer_bound_is_a_json_integer_within_64_bits(value, ok):
+    from ddsc.package import _bound_problem
+
+    assert (_bound_problem("integer", value) is None) == ok
+
+
+@pytest.mark.parametrize(("value", "ok"), [(0.5, True), (3, True), (float("inf"), False), ("1.5", False), (False, False)])
+def test_a_number_bound_is_a_finite_json_number(value, ok):
+    from ddsc.package import _bound_problem
+
+    assert (_bound_problem("number", value) is None) == ok
+
+
+def test_a_number_of_five_thousand_digits_in_the_descriptor_is_located(base, tmp_path):
+    import shutil
+
+    root = tmp_path / "pkg"
+    shutil.copytree(base, root)
+    path = root / "datapackage.json"
+    path.write_text(path.read_text().replace('"resources"', '"x": ' + "9" * 5000 + ', "resources"', 1))
+    assert [(p.table, p.line, p.kind) for p in read_model(Source(root))[2]] == [("datapackage.json", 1, "invalid-json")]

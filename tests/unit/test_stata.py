@@ -38,3 +38,11 @@ def test_enums_are_labelled_integers_with_missing_as_missing():
 def test_labels_lose_markdown_and_are_cut_at_a_word_boundary():
     label = stata_label("The `programs.program_id` of the program that " + "authorizes the activity " * 5)
     assert len(label) <= 80 and "`" not in label and label.endswith("...") and not label[:-3].endswith(("autho", "activ"))
+
+
+def test_a_date_before_1678_is_written_and_read_back_as_the_same_day(tmp_path):
+    table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": "row_id"}, {"name": "day", "type": "date"}], "primaryKey": ["row_id"]})
+    frame = table.typed(pd.DataFrame({"row_id": ["a", "b", "c"], "day": ["1600-01-01", "2262-04-12", None]}, dtype="string"))
+    stata_frame(frame, table).to_stata(tmp_path / "t.dta", write_index=False, version=118, convert_dates={"day": "td"})
+    back = pd.read_stata(tmp_path / "t.dta")["day"]
+    assert [str(v)[:10] for v in back] == ["1600-01-01", "2262-04-12", "NaT"]
