@@ -63,7 +63,8 @@ Every command below is run from this folder (the unpacked release).
 - `ddsc.sqlite`: every table with declared types, CHECK constraints, primary and foreign keys, and the
   tables `_tables` and `_columns` documenting them; `metadata.json` is its datasette metadata.
 - `parquet/<table>.parquet`: typed tables with column descriptions; `stata/<table>.dta`: Stata 118 files
-  with variable labels.
+  with variable labels (cut at 80 characters), each column's full description as its note (`notes list`),
+  enums as labelled integers and dates as `%td`.
 - `R/read_ddsc.R`: a reader for R (readr and jsonlite only).
 - `SHA256SUMS`: the checksum of every file; `CHANGES.md`, `CITATION.cff`, `LICENSE`.
 
@@ -108,6 +109,7 @@ Stata:
 
 ```stata
 use "stata/programs.dta", clear
+notes list category
 ```
 
 SQLite and datasette:

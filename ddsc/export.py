@@ -9,16 +9,19 @@ import html
 import json
 import textwrap
 import sqlite3
+import struct
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pandas.io.stata import StataWriterUTF8
 
 from ddsc.model import Table
 
 SQLITE = "ddsc.sqlite"
 STATA_LABEL = 80  # Stata's limit for dataset and variable labels
+STATA_CHARACTERISTIC = 67_784  # Stata's limit for the bytes of one characteristic (a note is one)
 
 
 def _cells(series: pd.Series, table_field) -> list:
@@ -220,8 +223,36 @@ def stata_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+class _StataWithNotes(StataWriterUTF8):
+    """A Stata 118 writer that also stores notes, as Stata's ``notes`` command does: characteristics
+    ``var[note0]`` (the count) and ``var[note1]`` (the text); ``_dta`` for the dataset. pandas writes labels
+    but leaves the characteristics section empty; this fills it and nothing else."""
+
+    def __init__(self, *args, notes: dict[str, str], **kwargs):
+        self._notes = notes
+        super().__init__(*args, **kwargs)
+
+    def _write_characteristics(self) -> None:
+        self._update_map("characteristics")
+        entries = [(var, key, value) for var, text in self._notes.items() for key, value in (("note0", "1"), ("note1", text))]
+        self._write_bytes(self._tag(b"".join(self._characteristic(*entry) for entry in entries), "characteristics"))
+
+    def _characteristic(self, variable: str, name: str, text: str) -> bytes:
+        contents = text.encode("utf-8") + b"\0"
+        if len(contents) > STATA_CHARACTERISTIC:
+            raise ValueError(f"{variable}: a note of {len(contents)} bytes is longer than a Stata characteristic holds")
+        body = variable.encode("utf-8").ljust(129, b"\0") + name.encode("utf-8").ljust(129, b"\0") + contents
+        return self._tag(struct.pack(self._byteorder + "I", len(body)) + body, "ch")
+
+
+def stata_note(text: str) -> str:
+    """A note: the full description, markdown code marks removed, on one line."""
+    return " ".join(text.replace("`", "").split())
+
+
 def write_stata(report, folder: Path) -> list[str]:
     """One Stata 118 (UTF-8) file per table, with the dataset label, variable labels from the descriptions
+    (cut at 80 characters), each full description as the variable's note, the table's as the dataset's note,
     and value labels from the enums."""
     (folder / "stata").mkdir(exist_ok=True)
     paths = []
@@ -232,8 +263,10 @@ def write_stata(report, folder: Path) -> list[str]:
         labels = {f.name: stata_label(f.description) for f in table.fields}
         values = {f.name: {i: str(level) for i, level in enumerate(f.enum, 1)} for f in table.fields if f.enum}
         long_text = [f.name for f in table.fields if f.free_text]  # strL: each distinct text stored once (trainings: 253 MB -> 39 MB)
-        frame.to_stata(folder / rel, write_index=False, version=118, convert_dates=dates, variable_labels=labels, value_labels=values, convert_strl=long_text,
-                       data_label=stata_label(table.title or name), time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
+        notes = {"_dta": stata_note(table.description or table.title or name)} | {f.name: stata_note(f.description) for f in table.fields if f.description}
+        writer = _StataWithNotes(folder / rel, frame, notes=notes, write_index=False, convert_dates=dates, variable_labels=labels, value_labels=values,
+                                 convert_strl=long_text, data_label=stata_label(table.title or name), time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
+        writer.write_file()
         paths.append(rel)
     return paths
 

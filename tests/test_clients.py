@@ -186,6 +186,74 @@ def test_stata_files_read_back_with_labels_dates_and_integers(release):
     assert countries.set_index("country_id").at["JPN", "cow_code"] == 740
 
 
+def _stata_notes(path: Path) -> dict[str, list[str]]:
+    """The notes Stata's ``notes list`` shows, read from the file's characteristics section: var[note1..n]."""
+    import re
+    import struct
+
+    data = path.read_bytes()
+    order = "<" if b"<byteorder>LSF</byteorder>" in data[:200] else ">"
+    section = data[data.index(b"<characteristics>") + 17 : data.index(b"</characteristics>")]
+    notes: dict[str, list[str]] = {}
+    while section.startswith(b"<ch>"):
+        (length,) = struct.unpack(order + "I", section[4:8])
+        body = section[8 : 8 + length]
+        variable, name = (body[i : i + 129].split(b"\0")[0].decode() for i in (0, 129))
+        if re.fullmatch(r"note[1-9][0-9]*", name):
+            notes.setdefault(variable, []).append(body[258:].rstrip(b"\0").decode("utf-8"))
+        section = section[8 + length + 5 :]
+    assert section == b"", "characteristics section not fully read"
+    return notes
+
+
+@pytest.mark.xdist_group("release")
+def test_stata_files_read_with_pyreadstat_give_labels_values_dates_and_full_descriptions(release):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    from ddsc.export import stata_label, stata_note
+
+    desc = json.loads((release / "datapackage.json").read_text())
+    for resource in desc["resources"]:
+        schema = json.loads((release / resource["schema"]).read_text())
+        path = release / "stata" / f"{resource['name']}.dta"
+        frame, meta = pyreadstat.read_dta(str(path), apply_value_formats=False)
+        assert meta.file_label == stata_label(resource.get("title") or resource["name"])
+        assert meta.number_rows == len(pd.read_csv(release / resource["path"], dtype=str, keep_default_na=False))
+        notes = _stata_notes(path)
+        assert notes["_dta"] == [stata_note(resource.get("description") or resource.get("title") or resource["name"])]
+        assert stata_note(resource.get("description", "")) in meta.notes  # pyreadstat shows the dataset's note
+        for field in schema["fields"]:
+            name = field["name"]
+            assert meta.column_names_to_labels[name] == stata_label(field["description"])
+            assert notes[name] == [stata_note(field["description"])] and "`" not in notes[name][0]
+            if field.get("type") == "date":
+                assert meta.original_variable_types[name] == "%td", name
+            enum = field.get("constraints", {}).get("enum")
+            if enum:  # labelled integers: 1 = the first level, missing as .
+                assert meta.variable_value_labels[name] == {i: level for i, level in enumerate(enum, 1)}
+                assert frame[name].dropna().isin(range(1, len(enum) + 1)).all(), name
+    programs, meta = pyreadstat.read_dta(str(release / "stata" / "programs.dta"), apply_value_formats=True)
+    csv = pd.read_csv(release / "tables" / "programs.csv", dtype=str, keep_default_na=False, na_values=[""])
+    merged = csv.merge(programs, on="program_id", suffixes=("", "_dta"))
+    assert len(merged) == len(csv)
+    assert (merged["category"] == merged["category_dta"]).all()
+    started = merged["start_date"].notna()
+    assert (pd.to_datetime(merged.loc[started, "start_date"]).dt.date == pd.to_datetime(merged.loc[started, "start_date_dta"]).dt.date).all()
+    assert merged.loc[~started, "start_date_dta"].isna().all()
+
+
+@pytest.mark.xdist_group("release")
+def test_polars_reads_parquet_dates_as_dates_and_every_row(release):
+    pl = pytest.importorskip("polars")
+    events = pl.read_parquet(release / "parquet" / "events.parquet")
+    assert events.schema["date"] == pl.Date
+    csv = pd.read_csv(release / "tables" / "events.csv", dtype=str, keep_default_na=False, na_values=[""])
+    assert events.height == len(csv)
+    assert sorted(str(d) for d in events["date"].to_list()) == sorted(csv["date"])
+    trainings = pl.read_parquet(release / "parquet" / "trainings.parquet")
+    assert trainings.height == len(pd.read_csv(release / "tables" / "trainings.csv", usecols=[0], dtype=str))
+    assert trainings.schema["fiscal_year"] == pl.Int64
+
+
 @pytest.mark.xdist_group("release")
 def test_sqlite_declares_types_checks_and_documents_every_column(release):
     with sqlite3.connect(release / "ddsc.sqlite") as db:
@@ -250,9 +318,16 @@ def _run_block(lang: str, text: str, cwd: Path):
             assert con.sql(text).fetchall()
         return
     elif lang == "stata":
-        # No Stata here: the file each `use` names is read with pandas' Stata reader instead.
+        # No Stata here: the file each `use` names is read with pandas' Stata reader instead, and the note
+        # each `notes list` names is read from the file's characteristics.
+        used = None
         for line in text.splitlines():
-            assert pd.read_stata(cwd / line.split('"')[1]).shape[0] > 0
+            if line.startswith("use "):
+                used = cwd / line.split('"')[1]
+                assert pd.read_stata(used).shape[0] > 0
+            else:
+                assert line.startswith("notes list ") and used is not None, line
+                assert _stata_notes(used)[line.split()[-1]][0]
         return
     else:
         pytest.fail(f"no runner for a {lang} block")
