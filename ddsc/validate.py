@@ -67,10 +67,15 @@ def version_files(source: Source, desc: dict) -> list[Problem]:
 def check(root: Path | Source, log=_quiet, derived: bool = False, layers: tuple[str, ...] = ("core", "derived")) -> Report:
     """Validate the package at ``root`` (a folder, a release zip or an open ``Source``) and report every problem.
 
-    ``layers`` chooses the tables read; ``derived=True`` (the build of the repository) also requires every
-    derived table to equal its rebuild from the core tables."""
+    ``layers`` chooses the tables read; ``derived=True`` (the build of the repository) also holds the schemas
+    to the shared field definitions (``ddsc.fields``) and requires every derived table to equal its rebuild
+    from the core tables."""
     source = root if isinstance(root, Source) else Source(root)
     desc, model, problems = read_model(source)
+    if derived and desc is not None:  # the repository's own rules on its schemas
+        from ddsc.fields import shared_field_problems
+
+        problems += shared_field_problems(model)
     if desc is None or problems:  # the data is judged only by sound schemas: the schema's problem, not its echoes
         return Report(sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message)))
     model = {name: table for name, table in model.items() if table.layer in layers}

@@ -1,0 +1,52 @@
+"""Fields with one meaning are defined once (ddsc.fields): a schema that states another type or constraint
+for a shared name fails the repository's validation with its location; required and unique stay per use;
+a release from elsewhere is judged by its own schemas."""
+
+import json
+import shutil
+
+import pytest
+
+from ddsc.fields import SHARED
+from ddsc.validate import check
+from tests.fixtures.make_fixtures import HERE, assemble
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    return assemble(HERE / "minimal", tmp_path_factory.mktemp("fields") / "pkg")
+
+
+def _edited(base, tmp_path, table, field, edit):
+    root = tmp_path / "pkg"
+    shutil.copytree(base, root)
+    path = root / "schemas" / f"{table}.json"
+    schema = json.loads(path.read_text())
+    edit(next(f for f in schema["fields"] if f["name"] == field))
+    path.write_text(json.dumps(schema))
+    return root
+
+
+@pytest.mark.parametrize(("table", "field", "edit"), [
+    ("program_countries", "country_id", lambda f: f["constraints"].__setitem__("pattern", "^[A-Z]{2,3}$")),
+    ("events", "notes", lambda f: f.setdefault("constraints", {}).__setitem__("maxLength", 500)),
+    ("trainings", "report_id", lambda f: f.__setitem__("type", "integer") or f["constraints"].pop("pattern")),
+    ("events", "date_precision", lambda f: f["constraints"].__setitem__("enum", ["day", "month", "year", "decade"])),
+])
+def test_a_shared_field_stated_otherwise_is_located(base, tmp_path, table, field, edit):
+    root = _edited(base, tmp_path, table, field, edit)
+    found = [(p.table, p.column, p.kind) for p in check(root, derived=True).problems]
+    assert [p for p in found if p[2] == "shared-field"] == [("datapackage.json", f"schemas.{table}.{field}", "shared-field")]
+    assert not [p for p in check(root).problems if p.kind == "shared-field"]  # a release is judged by its own schemas
+
+
+def test_required_and_unique_are_set_per_use(base, tmp_path):
+    root = _edited(base, tmp_path, "events", "notes", lambda f: f.setdefault("constraints", {}).__setitem__("required", False))
+    assert check(root, derived=True).problems == []
+
+
+def test_every_shared_field_is_used_by_some_schema_of_the_repository():
+    from tests.conftest import ROOT
+
+    used = {f["name"] for path in (ROOT / "schemas").glob("*.json") for f in json.loads(path.read_text())["fields"]}
+    assert set(SHARED) <= used
