@@ -157,6 +157,7 @@ def test_an_interrupt_during_the_swap_leaves_a_complete_release(package, tmp_pat
     script = f"""
 import os, signal, sys
 from pathlib import Path
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even when started where Ctrl-C is ignored
 sys.path.insert(0, {str(ROOT)!r})
 real = Path.rename
 def rename(self, target):
