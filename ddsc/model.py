@@ -44,6 +44,24 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce").astype(PANDAS_TYPES["date"])
 
 
+def parse_numbers(text: pd.Series, kind: str) -> pd.Series:
+    """Integers (``kind`` "integer") or numbers of a text column, parsed in Arrow; missing where a cell does
+    not have the shape, where an integer has more than 18 digits (it may not fit 64 bits: refused, never
+    wrapped around), or where a number is infinite (``1e400``). The only number parser."""
+    strings = arrow_strings(text)
+    shape = INTEGER_RX if kind == "integer" else NUMBER_RX
+    ok = pc.fill_null(pc.match_substring_regex(strings, f"^(?:{shape})$"), False)
+    if kind == "integer":
+        ok = pc.and_(ok, pc.less_equal(pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(strings, "+-"), "0")), 18))
+        strings = pc.replace_substring_regex(strings, "^\\+", "")  # Arrow reads -5, not +5
+    target = pa.int64() if kind == "integer" else pa.float64()
+    values = pc.cast(pc.if_else(ok, strings, pa.scalar(None, pa.string())), target)
+    if kind == "number":
+        values = pc.if_else(pc.is_inf(values), pa.scalar(None, target), values)
+    dtype = pd.Int64Dtype() if kind == "integer" else pd.Float64Dtype()
+    return pd.Series(values.to_pandas(types_mapper={target: dtype}.get), index=text.index)
+
+
 def arrow_strings(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     """A text column as Arrow strings, missing cells null."""
     return pa.array(values.astype("string"), type=pa.string())
@@ -98,13 +116,7 @@ class Field:
         if self.type == "date":
             return parse_dates(text)
         if self.type in ("integer", "number"):
-            shape = INTEGER_RX if self.type == "integer" else NUMBER_RX
-            numbers = pd.to_numeric(text.where(text.str.fullmatch(shape).fillna(False).astype(bool)), errors="coerce")
-            if self.type == "integer":  # beyond 18 digits an integer may not fit 64 bits: refused, never wrapped around
-                numbers = numbers.where(text.str.lstrip("+-").str.lstrip("0").str.len().fillna(0) <= 18)
-            else:  # 1e400 is infinite: not a value
-                numbers = numbers.where(numbers.abs() != float("inf"))
-            return numbers.astype(PANDAS_TYPES[self.type])
+            return parse_numbers(text, self.type)
         if self.type == "boolean":
             return text.map({"true": True, "false": False}).astype("boolean")
         return text.astype("string")

@@ -81,9 +81,18 @@ def run_out(args: list[str], capsys) -> tuple[int, str]:
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory) -> Path:
-    """The release folder built once per test session from the repository's package (its zip lies beside it)."""
-    out = tmp_path_factory.mktemp("dist")
-    assert main(["--root", str(ROOT), "--out", str(out)]) == 0
+    """The release folder built once per test run from the repository's package (its zip lies beside it),
+    shared by the xdist workers of the run: the first to need it builds it under a lock, the others wait
+    and read it. Tests read it and never change it (they copy what they break)."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one folder per run, seen by every worker
+    out = shared / "shared-release"
+    with open(shared / "shared-release.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / RELEASE / "SHA256SUMS").is_file():
+            assert main(["--root", str(ROOT), "--out", str(out)]) == 0
     return out / RELEASE
 
 

@@ -39,7 +39,6 @@ def _resources() -> list[str]:
     return [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 
 
-@pytest.mark.xdist_group("release")
 def test_frictionless_validates_every_table_in_the_zip_and_reports_a_planted_defect(release, tmp_path):
     frictionless = need("frictionless")
     result = _run([frictionless, "validate", f"{RELEASE}.zip"], cwd=release.parent)
@@ -86,7 +85,6 @@ WIDTH_JS = """([a, b]) => {
 }"""
 
 
-@pytest.mark.xdist_group("release")
 def test_datasette_opens_on_data_with_japanese_rendered_and_links_that_answer(unpacked):
     datasette = need("datasette")
     chromium, sync = _browser()
@@ -137,7 +135,6 @@ def test_datasette_opens_on_data_with_japanese_rendered_and_links_that_answer(un
         server.wait(timeout=20)
 
 
-@pytest.mark.xdist_group("release")
 def test_r_reader_shipped_in_the_release_loads_every_table_with_its_classes(unpacked, release):
     rscript = need("Rscript")
     result = _run([rscript, str(ROOT / "tests" / "test_read_ddsc.R"), ".", str(release.parent / f"{RELEASE}.zip")], cwd=unpacked)
@@ -145,7 +142,6 @@ def test_r_reader_shipped_in_the_release_loads_every_table_with_its_classes(unpa
     assert result.stdout.count("R column classes ok") == 2
 
 
-@pytest.mark.xdist_group("release")
 def test_r_reader_refuses_a_zip_slip_entry_and_writes_nothing_outside(unpacked, tmp_path):
     rscript = need("Rscript")
     target = tmp_path / "outside" / "pwned"
@@ -159,7 +155,6 @@ def test_r_reader_refuses_a_zip_slip_entry_and_writes_nothing_outside(unpacked, 
     assert not target.exists()
 
 
-@pytest.mark.xdist_group("release")
 def test_stata_files_read_back_with_labels_dates_and_integers(release):
     from ddsc.export import stata_label
 
@@ -206,7 +201,6 @@ def _stata_notes(path: Path) -> dict[str, list[str]]:
     return notes
 
 
-@pytest.mark.xdist_group("release")
 def test_stata_files_read_with_pyreadstat_give_labels_values_dates_and_full_descriptions(release):
     pyreadstat = pytest.importorskip("pyreadstat")
     from ddsc.export import stata_label, stata_note
@@ -241,7 +235,6 @@ def test_stata_files_read_with_pyreadstat_give_labels_values_dates_and_full_desc
     assert merged.loc[~started, "start_date_dta"].isna().all()
 
 
-@pytest.mark.xdist_group("release")
 def test_polars_reads_parquet_dates_as_dates_and_every_row(release):
     pl = pytest.importorskip("polars")
     events = pl.read_parquet(release / "parquet" / "events.parquet")
@@ -254,7 +247,6 @@ def test_polars_reads_parquet_dates_as_dates_and_every_row(release):
     assert trainings.schema["fiscal_year"] == pl.Int64
 
 
-@pytest.mark.xdist_group("release")
 def test_sqlite_declares_types_checks_and_documents_every_column(release):
     with sqlite3.connect(release / "ddsc.sqlite") as db:
         types = {row[1]: row[2] for row in db.execute("PRAGMA table_info(events)")}
@@ -272,7 +264,6 @@ def test_sqlite_declares_types_checks_and_documents_every_column(release):
     db.close()
 
 
-@pytest.mark.xdist_group("release")
 def test_legacy_datapackage_library_reads_every_resource_with_relations(release):
     datapackage = pytest.importorskip("datapackage")
     package = datapackage.Package(str(release / "datapackage.json"))
@@ -282,7 +273,6 @@ def test_legacy_datapackage_library_reads_every_resource_with_relations(release)
         assert len(rows) == len(pd.read_csv(release / resource.descriptor["path"], dtype=str, keep_default_na=False)), resource.name
 
 
-@pytest.mark.xdist_group("release")
 def test_parquet_files_carry_pandas_types_and_descriptions(release):
     import pyarrow.parquet as pq
 
@@ -335,7 +325,6 @@ def _run_block(lang: str, text: str, cwd: Path):
     assert result.stdout.strip(), text
 
 
-@pytest.mark.xdist_group("release")
 def test_every_command_of_the_release_readme_runs_as_written(unpacked):
     blocks = code_blocks(unpacked / "README.md")
     assert {lang for lang, _ in blocks} == {"sh", "python", "r", "stata", "sql"}

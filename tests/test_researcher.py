@@ -18,7 +18,6 @@ from tests.fixtures.make_fixtures import HERE, assemble
 
 
 @pytest.mark.parametrize("where", ["folder", "zip", "package"])
-@pytest.mark.xdist_group("release")
 def test_load_types_dates_integers_enums_and_keeps_na_text(release, where):
     path = {"folder": release, "zip": release.parent / f"{release.name}.zip", "package": ROOT}[where]
     tables = ddsc.load(path, verify=where != "package")
@@ -32,7 +31,6 @@ def test_load_types_dates_integers_enums_and_keeps_na_text(release, where):
     assert tables["events"]["date"].notna().all()
 
 
-@pytest.mark.xdist_group("release")
 def test_sqlite_export_declares_keys_and_passes_foreign_key_check(release):
     with sqlite3.connect(release / "ddsc.sqlite") as db:
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -45,7 +43,6 @@ def test_sqlite_export_declares_keys_and_passes_foreign_key_check(release):
     db.close()
 
 
-@pytest.mark.xdist_group("release")
 def test_parquet_export_has_schema_types(release):
     table = pq.read_table(release / "parquet" / "events.parquet")
     assert str(table.schema.field("date").type) == "date32[day]"  # a date in every Parquet reader, not a timestamp
@@ -62,7 +59,6 @@ def test_committed_codebook_is_current():
     assert (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8") == codebook(desc, report.model, report.rows) + "\n"
 
 
-@pytest.mark.xdist_group("release")
 def test_codebook_lists_every_column_with_levels(release):
     text = (release / "docs" / "codebook.md").read_text(encoding="utf-8")
     for name in ("programs", "record_citations"):

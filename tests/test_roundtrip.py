@@ -41,7 +41,6 @@ def _rows(frame: pd.DataFrame, table) -> list[tuple]:
     return [tuple(_python(v, f.type) for v, f in zip(row, table.fields)) for row in frame[table.field_names].astype(object).itertuples(index=False)]
 
 
-@pytest.mark.xdist_group("release")
 def test_ddsc_load_of_the_release_equals_the_validated_frames(validated, release):
     loaded = ddsc.load(release)
     assert sorted(loaded) == sorted(validated.tables)
@@ -49,7 +48,6 @@ def test_ddsc_load_of_the_release_equals_the_validated_frames(validated, release
         pd.testing.assert_frame_equal(loaded[name], frame, check_exact=True, obj=name)
 
 
-@pytest.mark.xdist_group("release")
 def test_sqlite_holds_every_row_with_declared_types(validated, release):
     with sqlite3.connect(release / "ddsc.sqlite") as db:
         for name, table in validated.model.items():
@@ -61,7 +59,6 @@ def test_sqlite_holds_every_row_with_declared_types(validated, release):
     db.close()
 
 
-@pytest.mark.xdist_group("release")
 def test_parquet_holds_every_row_with_schema_types(validated, release):
     for name, table in validated.model.items():
         arrow = pq.read_table(release / "parquet" / f"{name}.parquet")
@@ -74,7 +71,6 @@ def test_parquet_holds_every_row_with_schema_types(validated, release):
         assert rows == _rows(validated.tables[name], table), name
 
 
-@pytest.mark.xdist_group("release")
 def test_stata_holds_every_row_with_dates_as_dates(validated, release):
     for name, table in validated.model.items():
         path = release / "stata" / f"{name}.dta"
