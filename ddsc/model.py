@@ -40,8 +40,14 @@ def date_of_precision(column: str) -> str | None:
 
 def parse_dates(text: pd.Series) -> pd.Series:
     """ISO dates (YYYY-MM-DD, real calendar days) as datetime64; missing where a cell is not one. The only date parser."""
-    shaped = text.where(text.str.fullmatch(DATE_RX).fillna(False).astype(bool))
-    return pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce").astype(PANDAS_TYPES["date"])
+    strings = arrow_strings(text)
+    shaped = pc.if_else(pc.fill_null(pc.match_substring_regex(strings, f"^{DATE_RX}$"), False), strings, pa.scalar(None, pa.string()))
+    try:  # Arrow refuses an impossible day (2023-02-30) for the whole column ...
+        days = pc.cast(pc.cast(shaped, pa.date32()), pa.timestamp("us"))
+        return pd.Series(days.to_pandas(), index=text.index).astype(PANDAS_TYPES["date"])
+    except pa.ArrowInvalid:  # ... so a column holding one is parsed cell by cell, the impossible days missing
+        shaped = text.where(pd.Series(shaped.is_valid().to_numpy(zero_copy_only=False), index=text.index))
+        return pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce").astype(PANDAS_TYPES["date"])
 
 
 def parse_numbers(text: pd.Series, kind: str) -> pd.Series:
@@ -117,8 +123,10 @@ class Field:
             return parse_dates(text)
         if self.type in ("integer", "number"):
             return parse_numbers(text, self.type)
-        if self.type == "boolean":
-            return text.map({"true": True, "false": False}).astype("boolean")
+        if self.type == "boolean":  # "true" and "false" only
+            strings = arrow_strings(text)
+            values = pc.if_else(pc.equal(strings, "true"), True, pc.if_else(pc.equal(strings, "false"), False, pa.scalar(None, pa.bool_())))
+            return pd.Series(values.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get), index=text.index)
         return text.astype("string")
 
     def type_check_name(self) -> str:

@@ -79,21 +79,46 @@ def run_out(args: list[str], capsys) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+def _build_shared_release(shared: Path) -> None:
+    """Build the repository's release into ``shared/shared-release`` unless it is there: under a lock, so
+    that whoever comes second (a worker, or the build started at session start) waits and reuses it."""
+    import fcntl
+
+    with open(shared / "shared-release.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "shared-release" / RELEASE / "SHA256SUMS").is_file():
+            assert main(["--root", str(ROOT), "--out", str(shared / "shared-release")]) == 0
+
+
+def pytest_sessionstart(session):
+    """With xdist workers, start building the release at once in the background, beside the tests, so that
+    the first test that needs it does not leave its worker idle for the whole build."""
+    config = session.config
+    if os.environ.get("PYTEST_XDIST_WORKER") or not config.getoption("numprocesses", None) or config.getoption("collectonly"):
+        return
+    import subprocess
+    import sys
+
+    shared = config._tmp_path_factory.getbasetemp()  # the run's folder; each worker's basetemp lies inside it
+    script = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; from tests.conftest import _build_shared_release; _build_shared_release(Path({str(shared)!r}))"
+    config._ddsc_release_build = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def pytest_sessionfinish(session):
+    build = getattr(session.config, "_ddsc_release_build", None)
+    if build is not None:
+        build.wait()
+
+
 @pytest.fixture(scope="session")
 def release(tmp_path_factory) -> Path:
     """The release folder built once per test run from the repository's package (its zip lies beside it),
-    shared by the xdist workers of the run: the first to need it builds it under a lock, the others wait
-    and read it. Tests read it and never change it (they copy what they break)."""
-    import fcntl
-
+    shared by the xdist workers of the run (the build starts with the session; a worker that needs it
+    first waits for it). Tests read it and never change it (they copy what they break)."""
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one folder per run, seen by every worker
-    out = shared / "shared-release"
-    with open(shared / "shared-release.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / RELEASE / "SHA256SUMS").is_file():
-            assert main(["--root", str(ROOT), "--out", str(out)]) == 0
-    return out / RELEASE
+    _build_shared_release(shared)
+    return shared / "shared-release" / RELEASE
 
 
 def need(program: str) -> str:
