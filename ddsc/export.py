@@ -12,10 +12,11 @@ import sqlite3
 import struct
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pandas.io.stata import StataWriterUTF8
+from pandas.io.stata import StataStrLWriter, StataWriterUTF8
 
 from ddsc.model import Table
 
@@ -216,11 +217,32 @@ def stata_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
             out[f.name] = codes.where(column.notna())
         elif f.type == "integer":
             out[f.name] = _stata_integers(column, table, f.name)
-        elif f.stata_dtype() == "str":
-            out[f.name] = column.astype(object).where(column.notna(), "").astype(str)
+        elif f.stata_dtype() == "str":  # plain Python strings (object): pandas' Stata writer reads them cell by cell, 10x faster than Arrow strings
+            out[f.name] = pd.Series(column.astype(object).where(column.notna(), "").to_numpy(dtype=object), index=column.index, dtype=object)
         else:
             out[f.name] = column.astype(f.stata_dtype())
     return pd.DataFrame(out)
+
+
+class _StrLTable(StataStrLWriter):
+    """pandas' table of long strings (strL), the same keys in the same order, read from one NumPy array
+    instead of a Series per row (pandas 3 infers an Arrow string Series for each row: 20 s on trainings)."""
+
+    def generate_table(self) -> tuple[dict, pd.DataFrame]:
+        gso_table, gso_df = self._gso_table, self.df
+        positions = [list(gso_df.columns).index(col) for col in self.columns]
+        values = gso_df[self.columns].to_numpy(dtype=object)
+        keys = np.empty(values.shape, dtype=np.uint64)
+        for o, row in enumerate(values):
+            for j, val in enumerate(row):
+                val = "" if pd.isna(val) else val
+                key = gso_table.get(val)
+                if key is None:  # Stata numbers from 1: (variable, observation) of the first occurrence
+                    key = gso_table[val] = (positions[j] + 1, o + 1)
+                keys[o, j] = self._convert_key(key)
+        for i, col in enumerate(self.columns):
+            gso_df[col] = keys[:, i]
+        return gso_table, gso_df
 
 
 class _StataWithNotes(StataWriterUTF8):
@@ -231,6 +253,15 @@ class _StataWithNotes(StataWriterUTF8):
     def __init__(self, *args, notes: dict[str, str], **kwargs):
         self._notes = notes
         super().__init__(*args, **kwargs)
+
+    def _convert_strls(self, data: pd.DataFrame) -> pd.DataFrame:
+        """As pandas does, with the strL table built by ``_StrLTable``."""
+        columns = [col for i, col in enumerate(data) if self.typlist[i] == 32768 or col in self._convert_strl]
+        if columns:
+            strls = _StrLTable(data, columns, version=self._dta_version, byteorder=self._byteorder)
+            table, data = strls.generate_table()
+            self._strl_blob = strls.generate_blob(table)
+        return data
 
     def _write_characteristics(self) -> None:
         self._update_map("characteristics")

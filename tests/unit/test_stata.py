@@ -46,3 +46,16 @@ def test_a_date_before_1678_is_written_and_read_back_as_the_same_day(tmp_path):
     stata_frame(frame, table).to_stata(tmp_path / "t.dta", write_index=False, version=118, convert_dates={"day": "td"})
     back = pd.read_stata(tmp_path / "t.dta")["day"]
     assert [str(v)[:10] for v in back] == ["1600-01-01", "2262-04-12", "NaT"]
+
+
+def test_long_strings_are_written_byte_for_byte_as_pandas_writes_them(tmp_path):
+    """The strL table is built from a NumPy array instead of pandas' row Series: same bytes, repeats and missing included."""
+    from ddsc.export import _StataWithNotes
+
+    text = pd.Series(["a", "日本の防衛", "", "a", "x" * 3000, "b", "日本の防衛"], dtype=object)
+    frame = pd.DataFrame({"n": pd.array(range(7), dtype="Int32"), "first": text, "second": text[::-1].reset_index(drop=True)})
+    options = dict(write_index=False, convert_strl=["first", "second"], time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
+    frame.to_stata(tmp_path / "pandas.dta", version=118, **options)
+    _StataWithNotes(tmp_path / "ddsc.dta", frame, notes={}, **options).write_file()
+    assert (tmp_path / "ddsc.dta").read_bytes() == (tmp_path / "pandas.dta").read_bytes()
+    assert list(pd.read_stata(tmp_path / "ddsc.dta")["second"]) == list(frame["second"])
