@@ -99,7 +99,7 @@ def check(root: Path | Source, log=_quiet, derived: bool = False, layers: tuple[
     if derived and not problems:
         from ddsc.steps.run import stale_problems
 
-        problems += stale_problems(typed, model)
+        problems += stale_problems(typed, model, source)
     checks = sum(len(s.columns) + len(s.checks) for s in schemas.values()) + len(rules.TABLE_RULES) + 1
     ordered = sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
     return Report(ordered, {name: len(frame) for name, frame in typed.items()}, checks, desc, model, typed if not ordered else {}, source)

@@ -67,8 +67,9 @@ def core_tables(root: Path) -> dict | None:
     return report.tables if report.valid else None
 
 
-def stale_problems(typed: dict, model: dict) -> list[Problem]:
-    """Every derived table must equal the rebuild of its step from the typed core tables."""
+def stale_problems(typed: dict, model: dict, source) -> list[Problem]:
+    """Every derived table's file (in ``source``, the package) must equal, byte for byte, the rebuild of its
+    step from the typed core tables."""
     problems = []
     core = {n: f for n, f in typed.items() if model[n].layer == "core"}
     for current in all_steps():
@@ -78,7 +79,7 @@ def stale_problems(typed: dict, model: dict) -> list[Problem]:
             if name not in typed:
                 continue
             expected = to_csv(frame, model[name]).split(b"\n")
-            found = to_csv(typed[name], model[name]).split(b"\n")
+            found = source.read(model[name].path).split(b"\n")
             if expected != found:
                 line = next((i + 1 for i, (a, b) in enumerate(zip(expected, found)) if a != b), min(len(expected), len(found)))
                 problems.append(Problem(name, line, "", f"derived table differs from its rebuild by step {current.name!r} (first at this line); run: build.py run {current.name}", "stale-derived"))
