@@ -666,3 +666,21 @@ def test_a_zip_larger_than_the_limit_uncompressed_is_refused_before_anything_is_
     code, err = run(["verify", str(archive)], capsys)
     assert code == 1 and "large.zip:" in err and "bytes uncompressed, more than the limit of 1048576" in err
     assert read == []
+
+
+def test_what_validate_accepts_the_build_writes_and_every_export_holds_a_date_before_1678(package, tmp_path, capsys):
+    """A schema may allow dates before pandas' nanosecond range (1677-09-21): they validate, build and verify."""
+    path = package / "schemas" / "events.json"
+    schema = json.loads(path.read_text())
+    next(f for f in schema["fields"] if f["name"] == "date")["constraints"]["minimum"] = "1500-01-01"
+    path.write_text(json.dumps(schema))
+    append_rows(package, "events", [dict(event_id="ev_16000101_old", date="1600-01-01", date_precision="day", title_en="An old event", event_type="summit")])
+    append_rows(package, "record_citations", [dict(table_name="events", record_id="ev_16000101_old", citation_id="watanabe_us_chapter", locator="sec. 1")])
+    out = tmp_path / "dist"
+    code, err = run(["--root", str(package), "--out", str(out)], capsys)
+    assert code == 0, err
+    assert run(["verify", str(out / f"{RELEASE}.zip")], capsys)[0] == 0
+    release = out / RELEASE
+    assert str(pd.read_stata(release / "stata" / "events.dta").set_index("event_id").at["ev_16000101_old", "date"])[:10] == "1600-01-01"
+    assert str(pd.read_parquet(release / "parquet" / "events.parquet").set_index("event_id").at["ev_16000101_old", "date"]) == "1600-01-01"
+    assert str(ddsc.load(release)["events"].set_index("event_id").at["ev_16000101_old", "date"])[:10] == "1600-01-01"
