@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 
 from ddsc.model import Table
@@ -23,8 +24,25 @@ def cell_text(column: pd.Series, kind: str) -> pd.Series:
     if kind == "boolean":
         return column.astype("boolean").map({True: "true", False: "false"}).astype("string")
     if kind == "number":
-        return column.astype("Float64").map(lambda v: repr(float(v)) if pd.notna(v) else pd.NA).str.replace(r"\.0$", "", regex=True).astype("string")
+        return _number_text(column.astype("Float64"))
     return column.astype("string")
+
+
+def _number_text(values: pd.Series) -> pd.Series:
+    """Python's shortest round-trip form of each number (``repr``), without a trailing ``.0``: 1500, 0.5,
+    1e+20, -0. Each distinct value is formatted once (trainings: 245,000 costs, far fewer values)."""
+    def text(v: float) -> str:
+        out = repr(float(v))
+        return out[:-2] if out.endswith(".0") else out
+
+    mask = values.notna().to_numpy(dtype=bool)
+    floats = values.to_numpy(dtype=float, na_value=np.nan)[mask]
+    texts = pd.Series(floats).map({v: text(v) for v in pd.unique(floats)}).to_numpy(dtype=object)
+    zeros = floats == 0  # 0.0 and -0.0 are one key of the lookup: each formatted on its own
+    texts[zeros] = [text(v) for v in floats[zeros]]
+    out = np.full(len(values), None, dtype=object)
+    out[mask] = texts
+    return pd.Series(out, index=values.index, dtype="string")
 
 
 def to_csv(frame: pd.DataFrame, table: Table) -> bytes:
