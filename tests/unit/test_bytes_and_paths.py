@@ -35,3 +35,32 @@ def test_integer_cells_take_integers_only(text, parsed):
 def test_number_cells_take_numbers_only(text, parsed):
     value = Field("x", "number").parse(pd.Series([text], dtype="string")).iloc[0]
     assert (None if pd.isna(value) else float(value)) == parsed
+
+
+def _zip(path, names):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in names:
+            archive.writestr(name, "{}" if name.endswith(".json") else "a\n")
+    return path
+
+
+def test_a_release_nested_under_one_folder_is_read_from_that_folder(tmp_path):
+    """Release 1.0.0 put everything under ddsc-1.0.0/: read only when nothing lies outside that folder."""
+    from ddsc.source import Source
+
+    source = Source(_zip(tmp_path / "old.zip", ["ddsc-1.0.0/datapackage.json", "ddsc-1.0.0/tables/a.csv"]))
+    assert source.files() == ["datapackage.json", "tables/a.csv"] and source.read("tables/a.csv") == b"a\n"
+
+
+@pytest.mark.parametrize("names", [
+    ["ddsc-1.0.0/datapackage.json", "outside.csv"],
+    ["ddsc-1.0.0/datapackage.json", "other/tables/a.csv"],
+    ["ddsc-1.0.0/tables/a.csv"],
+])
+def test_a_zip_without_one_root_holding_the_descriptor_is_refused(tmp_path, names):
+    from ddsc.source import Source, UnsafeRelease
+
+    with pytest.raises(UnsafeRelease, match="no datapackage.json at the root of the zip"):
+        Source(_zip(tmp_path / "bad.zip", names))
