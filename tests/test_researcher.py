@@ -40,6 +40,9 @@ def test_sqlite_export_declares_keys_and_passes_foreign_key_check(release):
         assert [row[1] for row in db.execute("PRAGMA table_info(events)") if row[5]] == ["event_id"]
         assert db.execute("SELECT typeof(cow_code) FROM countries WHERE country_id = 'JPN'").fetchone()[0] == "integer"
         assert db.execute("SELECT iso2 FROM countries WHERE country_id = 'NAM'").fetchone()[0] == "NA"
+        documented = 'SELECT "references", levels FROM _columns WHERE table_name = ? AND column_name = ?'
+        assert db.execute(documented, ("programs", "provider_country_id")).fetchone() == ("countries.country_id", None)
+        assert db.execute(documented, ("programs", "name_en")).fetchone() == (None, None)  # missing, not an empty text
     db.close()
 
 

@@ -59,3 +59,12 @@ def test_long_strings_are_written_byte_for_byte_as_pandas_writes_them(tmp_path):
     _StataWithNotes(tmp_path / "ddsc.dta", frame, notes={}, **options).write_file()
     assert (tmp_path / "ddsc.dta").read_bytes() == (tmp_path / "pandas.dta").read_bytes()
     assert list(pd.read_stata(tmp_path / "ddsc.dta")["second"]) == list(frame["second"])
+
+
+def test_a_note_longer_than_a_stata_characteristic_holds_fails_the_export(tmp_path):
+    from ddsc.export import STATA_CHARACTERISTIC, _StataWithNotes
+
+    frame = pd.DataFrame({"n": pd.array([1], dtype="Int32")})
+    _StataWithNotes(tmp_path / "fits.dta", frame, notes={"n": "x" * (STATA_CHARACTERISTIC - 1)}, write_index=False).write_file()
+    with pytest.raises(ValueError, match="longer than a Stata characteristic holds"):
+        _StataWithNotes(tmp_path / "long.dta", frame, notes={"n": "x" * STATA_CHARACTERISTIC}, write_index=False).write_file()
