@@ -96,6 +96,9 @@ def pytest_sessionstart(session):
     config = session.config
     if os.environ.get("PYTEST_XDIST_WORKER") or not config.getoption("numprocesses", None) or config.getoption("collectonly"):
         return
+    unit = ROOT / "tests" / "unit"
+    if config.args and all(Path(arg.split("::")[0]).resolve().is_relative_to(unit) for arg in config.args):
+        return  # the unit tests never read the release
     import subprocess
     import sys
 
@@ -105,8 +108,10 @@ def pytest_sessionstart(session):
 
 
 def pytest_sessionfinish(session):
+    """A test that needs the release waits for the build, so a build still running now served no test: stop it."""
     build = getattr(session.config, "_ddsc_release_build", None)
-    if build is not None:
+    if build is not None and build.poll() is None:
+        build.terminate()
         build.wait()
 
 
