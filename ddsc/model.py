@@ -24,6 +24,7 @@ FORMULA_START = ("=", "+", "-", "@")
 INTEGER_RX = r"[+-]?[0-9]+"
 NUMBER_RX = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 DATE_RX = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+FIRST_DAY = pd.Timestamp("0001-01-01")
 from ddsc.text import INVISIBLE_RX  # noqa: E402 - one definition, shared with the terminal output
 
 
@@ -39,15 +40,16 @@ def date_of_precision(column: str) -> str | None:
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
-    """ISO dates (YYYY-MM-DD, real calendar days) as datetime64; missing where a cell is not one. The only date parser."""
+    """ISO dates (YYYY-MM-DD, real calendar days from 0001-01-01) as datetime64; missing where a cell is not
+    one. The only date parser."""
     strings = arrow_strings(text)
     shaped = pc.if_else(pc.fill_null(pc.match_substring_regex(strings, f"^{DATE_RX}$"), False), strings, pa.scalar(None, pa.string()))
     try:  # Arrow refuses an impossible day (2023-02-30) for the whole column ...
-        days = pc.cast(pc.cast(shaped, pa.date32()), pa.timestamp("us"))
-        return pd.Series(days.to_pandas(), index=text.index).astype(PANDAS_TYPES["date"])
+        days = pd.Series(pc.cast(pc.cast(shaped, pa.date32()), pa.timestamp("us")).to_pandas(), index=text.index).astype(PANDAS_TYPES["date"])
     except pa.ArrowInvalid:  # ... so a column holding one is parsed cell by cell, the impossible days missing
         shaped = text.where(pd.Series(shaped.is_valid().to_numpy(zero_copy_only=False), index=text.index))
-        return pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce").astype(PANDAS_TYPES["date"])
+        days = pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce").astype(PANDAS_TYPES["date"])
+    return days.where(days >= FIRST_DAY)  # both read year 0000, which no calendar date has
 
 
 def parse_numbers(text: pd.Series, kind: str) -> pd.Series:

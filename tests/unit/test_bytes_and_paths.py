@@ -37,6 +37,22 @@ def test_number_cells_take_numbers_only(text, parsed):
     assert (None if pd.isna(value) else float(value)) == parsed
 
 
+@pytest.mark.parametrize("neighbour", ["2020-01-01", "2023-02-30"])  # a clean column, and one Arrow refuses as a whole
+@pytest.mark.parametrize(("text", "parsed"), [("2024-02-29", "2024-02-29"), ("1600-01-01", "1600-01-01"), ("0001-01-01", "0001-01-01"),
+                                                ("0000-01-01", None), ("2023-02-29", None), ("2023-13-01", None), ("2023-1-01", None),
+                                                ("2023-01-01 ", None), ("+2023-01-01", None), ("20230101", None), ("", None)])
+def test_date_cells_take_calendar_days_only(text, parsed, neighbour):
+    values = Field("d", "date").parse(pd.Series([text or None, neighbour], dtype="string"))
+    assert (None if pd.isna(values.iloc[0]) else values.iloc[0].strftime("%Y-%m-%d").zfill(10)) == parsed
+    assert str(values.dtype) == "datetime64[us]"
+
+
+@pytest.mark.parametrize(("text", "parsed"), [("true", True), ("false", False), ("True", None), ("1", None), ("", None)])
+def test_boolean_cells_take_true_and_false_only(text, parsed):
+    value = Field("b", "boolean").parse(pd.Series([text or None], dtype="string")).iloc[0]
+    assert (None if pd.isna(value) else bool(value)) == parsed
+
+
 def _zip(path, names):
     import zipfile
 
