@@ -64,7 +64,7 @@ _DECLARED = (
     Kind("panel-gap", "panel gap", "A member year of a state (or dyad) has no panel row."),
     Kind("version", "version", "The version is not MAJOR.MINOR.PATCH, differs between the files that mirror it, or has no CHANGES.md entry."),
     # the repository's build (ddsc.steps.run)
-    Kind("shared-field", "shared field", "A field defined once in ddsc/fields.py (an identifier, notes, a date precision) has another type or constraint in a schema."),
+    Kind("shared-field", "shared field", "A field with one meaning in several tables (an identifier, notes, a date precision; listed in ddsc/fields.py) has another type or constraint than in the table keyed by it, or than most schemas state."),
     Kind("stale-derived", "stale derived table", "A derived table differs from its rebuild from the core tables."),
 )
 KINDS: dict[str, Kind] = {k.code: k for k in _DECLARED}

@@ -1,6 +1,7 @@
-"""Fields with one meaning are defined once (ddsc.fields): a schema that states another type or constraint
-for a shared name fails the repository's validation with its location; required and unique stay per use;
-a release from elsewhere is judged by its own schemas."""
+"""Fields with one meaning are stated alike in every schema (ddsc.fields): the definition is the owning
+table's (the one keyed by the field) or the one most schemas state; a schema that states another type or
+constraint fails the repository's validation with its location; required and unique stay per use; a
+release from elsewhere is judged by its own schemas."""
 
 import json
 import shutil
@@ -38,6 +39,13 @@ def test_a_shared_field_stated_otherwise_is_located(base, tmp_path, table, field
     found = [(p.table, p.column, p.kind) for p in check(root, derived=True).problems]
     assert [p for p in found if p[2] == "shared-field"] == [("datapackage.json", f"schemas.{table}.{field}", "shared-field")]
     assert not [p for p in check(root).problems if p.kind == "shared-field"]  # a release is judged by its own schemas
+
+
+def test_the_table_keyed_by_a_field_owns_its_definition(base, tmp_path):
+    root = _edited(base, tmp_path, "countries", "country_id", lambda f: f["constraints"].__setitem__("pattern", "^[A-Z]{2,3}$"))
+    flagged = {p.column for p in check(root, derived=True).problems if p.kind == "shared-field"}
+    assert "schemas.countries.country_id" not in flagged
+    assert {"schemas.program_countries.country_id", "schemas.statute_countries.country_id", "schemas.trainings.country_id"} <= flagged
 
 
 def test_required_and_unique_are_set_per_use(base, tmp_path):
