@@ -20,19 +20,24 @@ REQUIRE_CLIENTS = os.environ.get("DDSC_REQUIRE_CLIENTS") == "1"  # set by .ci/ru
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGES.md", "README.md", "schemas", "tables", "reference", "sources")
 
 
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    """A small valid package to break or build: the minimal fixture (cut from the real tables) with the
-    repository's schemas and the files a release carries. Tests of behaviour use it; the real package is
-    built once per run (``release``)."""
+def make_package(dest: Path) -> Path:
+    """The minimal fixture (cut from the real tables) with the repository's schemas and the files a release
+    carries, assembled at ``dest``."""
     from tests.fixtures.make_fixtures import HERE, assemble
 
-    root = assemble(HERE / "minimal", tmp_path / "pkg")
+    root = assemble(HERE / "minimal", dest)
     for name in ("README.md", "LICENSE", ".zenodo.json", "pyproject.toml", "R"):
         src = ROOT / name
         if src.exists():
             (shutil.copytree if src.is_dir() else shutil.copyfile)(src, root / name)
     return root
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A small valid package to break or build (``make_package``). Tests of behaviour use it; the real package
+    is built once per run (``release``)."""
+    return make_package(tmp_path / "pkg")
 
 
 @pytest.fixture
@@ -79,15 +84,30 @@ def run_out(args: list[str], capsys) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def _build_shared_release(shared: Path) -> None:
-    """Build the repository's release into ``shared/shared-release`` unless it is there: under a lock, so
-    that whoever comes second (a worker, or the build started at session start) waits and reuses it."""
+def _build_once(shared: Path, name: str, root: Path | None = None) -> Path:
+    """The release of ``root`` (the repository's package; the minimal package when None), built into
+    ``shared/name`` unless it is there: under a lock, so that whoever comes second (a worker, or the build
+    started at session start) waits and reuses it. Returns the release folder (its zip lies beside it)."""
     import fcntl
 
-    with open(shared / "shared-release.lock", "w") as lock:
+    out = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "shared-release" / RELEASE / "SHA256SUMS").is_file():
-            assert main(["--root", str(ROOT), "--out", str(shared / "shared-release")]) == 0
+        if not (out / RELEASE / "SHA256SUMS").is_file():
+            if root is None:
+                root = make_package(shared / f"{name}-package")
+            assert main(["--root", str(root), "--out", str(out)]) == 0
+    return out / RELEASE
+
+
+def _build_shared_release(shared: Path) -> Path:
+    return _build_once(shared, "shared-release", ROOT)
+
+
+def _run_folder(tmp_path_factory) -> Path:
+    """One folder per test run, seen by every xdist worker (each worker's basetemp lies inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def pytest_sessionstart(session):
@@ -120,10 +140,23 @@ def release(tmp_path_factory) -> Path:
     """The release folder built once per test run from the repository's package (its zip lies beside it),
     shared by the xdist workers of the run (the build starts with the session; a worker that needs it
     first waits for it). Tests read it and never change it (they copy what they break)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one folder per run, seen by every worker
-    _build_shared_release(shared)
-    return shared / "shared-release" / RELEASE
+    return _build_shared_release(_run_folder(tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def built_minimal(tmp_path_factory) -> Path:
+    """The minimal package's release, built once per test run and shared by the workers; never changed."""
+    return _build_once(_run_folder(tmp_path_factory), "minimal-release")
+
+
+@pytest.fixture
+def built(built_minimal, package, tmp_path, capsys) -> Path:
+    """A copy of the release of ``package`` (the minimal package, built once per run), in ``tmp_path/dist``
+    with its zip and lock file beside it, for a test to verify, tamper with or build over."""
+    out = tmp_path / "dist"
+    shutil.copytree(built_minimal.parent, out)  # as the build left it: the folder, the zip and the lock file
+    capsys.readouterr()
+    return out / RELEASE
 
 
 def need(program: str) -> str:

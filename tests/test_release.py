@@ -31,15 +31,14 @@ def test_build_writes_folder_zip_and_checksums(package, tmp_path, capsys):
     assert f"{len(json.loads((package / 'datapackage.json').read_text())['resources'])} tables" in err and "wrote" in err
 
 
-def test_two_builds_are_byte_identical(package, tmp_path, capsys):
-    assert _build(package, tmp_path / "a", capsys)[0] == 0
-    assert _build(package, tmp_path / "b", capsys)[0] == 0
-    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+def test_two_builds_are_byte_identical(package, built, tmp_path, capsys):
+    """A build of the package equals the run's earlier build of the same content (from another folder)."""
+    assert _build(package, tmp_path / "again", capsys)[0] == 0
+    assert _files(tmp_path / "again") == _files(built.parent)
 
 
-def test_same_content_is_a_no_op_and_changed_content_is_refused_without_force(package, tmp_path, capsys):
-    out = tmp_path / "dist"
-    assert _build(package, out, capsys)[0] == 0
+def test_same_content_is_a_no_op_and_changed_content_is_refused_without_force(package, built, capsys):
+    out = built.parent
     first = _files(out)
     code, err = _build(package, out, capsys)
     assert code == 0 and "unchanged" in err and _files(out) == first
@@ -65,9 +64,8 @@ def test_failure_mid_write_leaves_no_release(package, tmp_path, capsys, monkeypa
 
 
 @pytest.mark.parametrize("kind", ["zip", "folder"])
-def test_verify_accepts_a_release_and_names_a_tampered_file(package, tmp_path, capsys, kind):
-    out = tmp_path / "dist"
-    assert _build(package, out, capsys)[0] == 0
+def test_verify_accepts_a_release_and_names_a_tampered_file(built, capsys, kind):
+    out = built.parent
     target = out / (f"{RELEASE}.zip" if kind == "zip" else RELEASE)
     code, err = run(["verify", str(target)], capsys)
     assert code == 0, err
@@ -87,18 +85,16 @@ def test_verify_accepts_a_release_and_names_a_tampered_file(package, tmp_path, c
 
 
 @pytest.mark.parametrize("rel", ["parquet/programs.parquet", "stata/programs.dta", "ddsc.sqlite", "metadata.json", "docs/codebook.md", "README.md"])
-def test_verify_checks_the_checksum_of_every_export(package, tmp_path, capsys, rel):
-    out = tmp_path / "dist"
-    assert _build(package, out, capsys)[0] == 0
+def test_verify_checks_the_checksum_of_every_export(built, capsys, rel):
+    out = built.parent
     target = out / RELEASE / rel
     target.write_bytes(target.read_bytes() + b"\0")
     code, err = run(["verify", str(out / RELEASE)], capsys)
     assert code == 1 and f"{rel}: checksum mismatch" in err
 
 
-def test_a_tampered_release_folder_is_not_judged_unchanged(package, tmp_path, capsys):
-    out = tmp_path / "dist"
-    assert _build(package, out, capsys)[0] == 0
+def test_a_tampered_release_folder_is_not_judged_unchanged(package, built, capsys):
+    out = built.parent
     target = out / RELEASE / "tables" / "events.csv"
     target.write_bytes(target.read_bytes().replace(b"enacted", b"enacteD", 1))  # SHA256SUMS left as it was
     code, err = _build(package, out, capsys)
@@ -145,13 +141,12 @@ def test_a_second_build_waits_for_the_first_to_finish(package, tmp_path, monkeyp
     assert order == [("enter", True), ("leave", True), ("enter", False), ("leave", False)]
 
 
-def test_an_interrupt_during_the_swap_leaves_a_complete_release(package, tmp_path, capsys):
+def test_an_interrupt_during_the_swap_leaves_a_complete_release(package, built, capsys):
     """Deterministic: Ctrl-C arrives right after the first rename of the swap; the swap completes first."""
     import subprocess
     import sys
 
-    out = tmp_path / "dist"
-    assert _build(package, out, capsys)[0] == 0
+    out = built.parent
     path = package / "tables" / "citations.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Arms Export Control Act", "Arms Export Control Act (new)", 1), encoding="utf-8")
     script = f"""

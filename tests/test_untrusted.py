@@ -18,26 +18,6 @@ from tests.conftest import RELEASE, append_rows, run, table_path
 from tests.fixtures.make_fixtures import HERE, assemble
 
 
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory) -> Path:
-    """The minimal package's release, built once per module."""
-    package = assemble(HERE / "minimal", tmp_path_factory.mktemp("built") / "pkg")
-    out = package.parent / "dist"
-    assert main(["--root", str(package), "--out", str(out)]) == 0
-    return out / RELEASE
-
-
-@pytest.fixture
-def built(built_once, package, tmp_path, capsys) -> Path:
-    """A release folder (its zip beside it) of the package, built once per module and copied for each test."""
-    out = tmp_path / "dist"
-    out.mkdir()
-    shutil.copytree(built_once, out / RELEASE)
-    shutil.copyfile(built_once.parent / f"{RELEASE}.zip", out / f"{RELEASE}.zip")
-    capsys.readouterr()
-    return out / RELEASE
-
-
 def _members(archive: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(archive) as zipped:
         return {i.filename: zipped.read(i) for i in zipped.infolist()}
@@ -177,7 +157,9 @@ def test_invalid_descriptor_json_is_located(package, capsys):
 def test_a_published_zip_is_not_replaced_when_its_folder_is_gone(built, package, capsys):
     shutil.rmtree(built)
     path = table_path(package, "citations")
-    path.write_text(path.read_text(encoding="utf-8").replace("Adelphi Paper 365", "Adelphi Paper 367"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Arms Export Control Act", "Arms Export Control Act (edited)", 1), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text  # the content differs from the release's
     before = (built.parent / f"{RELEASE}.zip").read_bytes()
     code, err = run(["--root", str(package), "--out", str(built.parent)], capsys)
     assert code == 1 and f"{RELEASE} is already released with different content" in err
