@@ -8,6 +8,7 @@ force) on made-up agreements."""
 
 import calendar
 import csv
+import functools
 import re
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from ddsc.source import Source
 from ddsc.steps import panels
 from ddsc.steps.run import core_tables
 from ddsc.validate import check
-from tests.conftest import ROOT, append_rows, code_blocks, read_rows, table_path
+from tests.conftest import ROOT, append_rows, code_blocks, need, read_rows, table_path
 
 FAMILIES = {"reciprocal_access": "raa", "acquisition_cross_servicing": "acsa", "information_security": "infosec",
             "equipment_technology_transfer": "equipment", "security_treaty": "security_treaty", "status_of_forces": "sofa"}
@@ -307,9 +308,15 @@ def test_every_state_is_linked_or_says_why_and_every_linked_country_has_its_spel
     assert len(germany) >= 3  # COW 255 (two spells) and 260
 
 
+@functools.cache
+def _real_core() -> dict:
+    """The repository's validated core tables, read once per worker (the tests replace tables, never change one)."""
+    return core_tables(ROOT)
+
+
 def test_committed_panels_equal_their_rebuild():
     model = read_model(Source(ROOT))[1]
-    for name, frame in panels.run(core_tables(ROOT)).items():
+    for name, frame in panels.run(_real_core()).items():
         assert to_csv(frame, model[name]) == table_path(ROOT, name).read_bytes(), f"run: python build.py run panels ({name})"
 
 
@@ -402,10 +409,9 @@ def test_release_readme_merge_example_runs_as_written_in_pandas(unpacked_like):
     assert "jp_acsa_dec31" in result.stdout and "900" in result.stdout
 
 
+@pytest.mark.clients
 def test_release_readme_merge_example_runs_as_written_in_r(unpacked_like):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.skip("Rscript is not installed")
+    rscript = need("Rscript")
     blocks = dict(_merge_blocks((unpacked_like / "README.md").read_text(encoding="utf-8")))
     result = subprocess.run([rscript, "-e", blocks["r"]], cwd=unpacked_like, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -423,7 +429,7 @@ def test_repository_readme_panel_example_runs_as_written():
 
 def _synthetic(statute_rows: list[dict], party_rows: list[tuple[str, str]], project_rows: list[dict] = ()) -> dict:
     """The real typed core tables with made-up statutes, parties and OSA projects in place of the real ones."""
-    tables = dict(core_tables(ROOT))
+    tables = dict(_real_core())
     model = read_model(Source(ROOT))[1]
 
     def typed(name, rows):
