@@ -199,17 +199,19 @@ def country_years(tables: dict, first: int, last: int) -> pd.DataFrame:
     held = agreements.merge(parties, on="statute_id").merge(spells, on="country_id")
     years = _flags(_years(_intersect(held, [("lo", "hi"), ("s_lo", "s_hi")]), "lo", "hi", first, last))
     keys = ["system", "code", "year"]
+    counts = {}  # per column: the count where known and possible agree, -1 where they do not (unknown)
     for family, stem in FAMILIES.items():
         chosen = years[years["family"] == family]
         for rule in ("dec31", "any"):
             known = chosen[chosen[f"known_{rule}"]].groupby(keys)["lineage"].nunique().rename("known")
             possible = chosen[chosen[f"possible_{rule}"]].groupby(keys)["lineage"].nunique().rename("possible")
-            counts = pd.concat([known, possible], axis=1).fillna(0).reset_index()
-            counts["n"] = counts["known"].astype("Int64").where(counts["known"] == counts["possible"], pd.NA)
-            column = f"jp_{stem}_{rule}"
-            frame = frame.merge(counts[keys + ["n"]].assign(_seen=True), on=keys, how="left")
-            frame[column] = frame["n"].astype("Int64").where(frame["_seen"].notna(), 0)
-            frame = frame.drop(columns=["n", "_seen"])
+            both = pd.concat([known, possible], axis=1).fillna(0)
+            counts[f"jp_{stem}_{rule}"] = both["known"].where(both["known"] == both["possible"], -1)
+    wide = pd.concat(counts, axis=1) if counts else pd.DataFrame()
+    frame = frame.merge(wide, left_on=keys, right_index=True, how="left") if len(wide) else frame.assign(**{c: pd.NA for c in counts})
+    for column in counts:  # a state-year without any agreement-year of the family: 0
+        n = frame[column].fillna(0).astype("Int64")
+        frame[column] = n.where(n != -1, pd.NA)
     osa = _osa(tables, spells, first, last)
     frame = frame.merge(osa, on=["system", "code", "year"], how="left")
     frame["osa_projects"] = frame["osa_projects"].fillna(0).astype("Int64")
@@ -226,7 +228,7 @@ def _with_trainings(frame: pd.DataFrame, tables: dict) -> pd.DataFrame:
     """US trainings of the Foreign Military Training Report by state and fiscal year (panel year Y = US fiscal
     year Y, October Y-1 to September Y). A fiscal year reported twice (as planned, then as done) is taken
     from the latest report; a year no report covers is missing, not zero."""
-    t = tables["trainings"]
+    t = tables["trainings"][["report_id", "fiscal_year", "country_id", "program_id", "students", "cost_usd"]]  # not the wide text columns
     t = t[t["fiscal_year"].notna()]
     latest = t.groupby("fiscal_year")["report_id"].transform("max")
     t = t[t["report_id"] == latest]
@@ -238,7 +240,7 @@ def _with_trainings(frame: pd.DataFrame, tables: dict) -> pd.DataFrame:
     })
     sums = rows.groupby(["country_id", "year"]).agg(us_trainings=("title10", "size"), us_trainings_title10=("title10", "sum"), us_trainings_title22=("title22", "sum"),
                                                     us_training_students=("students", "sum"), us_training_cost_usd=("cost", "sum"), us_trainings_cost_missing=("no_cost", "sum")).reset_index()
-    covered = set(rows["year"].dropna().astype(int))
+    covered = set(rows["year"].dropna().unique().astype(int))
     frame = frame.merge(sums, on=["country_id", "year"], how="left")
     in_report = frame["year"].isin(covered)
     for column in TRAINING_COLUMNS:
@@ -283,17 +285,20 @@ def dyad_years(tables: dict, first: int, last: int) -> pd.DataFrame:
     held = held.merge(partners, on="statute_id").merge(spells.rename(columns={"code": "code2"}), on="country_id").merge(own, on="system")
     years = _flags(_years(_intersect(held, [("lo", "hi"), ("s_lo", "s_hi"), ("j_lo", "j_hi")]), "lo", "hi", first, last))
     keys = ["system", "code1", "code2", "year"]
+    parts = {}
     for family, stem in FAMILIES.items():
         chosen = years[years["family"] == family]
         flags = chosen.groupby(keys)[["known_dec31", "possible_dec31", "known_any", "possible_any"]].any()
-        frame = frame.merge(flags.reset_index(), on=keys, how="left")
+        parts.update({f"{stem}_{flag}": flags[flag] for flag in flags.columns})
+        parts[f"{stem}_id"] = _latest_ids(chosen, keys)
+    wide = pd.concat(parts, axis=1)
+    found = frame[keys].merge(wide, left_on=keys, right_index=True, how="left")
+    columns = {}
+    for stem in FAMILIES.values():
         for rule in ("dec31", "any"):
-            frame[f"{stem}_in_force_{rule}"] = _three_valued(frame[f"known_{rule}"], frame[f"possible_{rule}"])
-        frame = frame.drop(columns=["known_dec31", "possible_dec31", "known_any", "possible_any"])
-        ids = _latest_ids(chosen, keys).rename(f"{stem}_id")
-        frame = frame.merge(ids.reset_index(), on=keys, how="left")
-        frame[f"{stem}_id"] = frame[f"{stem}_id"].astype("string")
-    return frame
+            columns[f"{stem}_in_force_{rule}"] = _three_valued(found[f"{stem}_known_{rule}"], found[f"{stem}_possible_{rule}"])
+        columns[f"{stem}_id"] = found[f"{stem}_id"].astype("string")
+    return pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
 
 
 def _latest_ids(years: pd.DataFrame, keys: list[str]) -> pd.Series:
