@@ -37,8 +37,11 @@ def _python(value, kind: str):
     return str(value)
 
 
-def _rows(frame: pd.DataFrame, table) -> list[tuple]:
-    return [tuple(_python(v, f.type) for v, f in zip(row, table.fields)) for row in frame[table.field_names].astype(object).itertuples(index=False)]
+@pytest.fixture(scope="module")
+def expected(validated) -> dict[str, dict[str, list]]:
+    """Each validated cell as a plain Python value, per table and column, in the validated order (once per module)."""
+    return {name: {f.name: [_python(v, f.type) for v in validated.tables[name][f.name].astype(object)] for f in table.fields}
+            for name, table in validated.model.items()}
 
 
 def test_ddsc_load_of_the_release_equals_the_validated_frames(validated, release):
@@ -48,30 +51,32 @@ def test_ddsc_load_of_the_release_equals_the_validated_frames(validated, release
         pd.testing.assert_frame_equal(loaded[name], frame, check_exact=True, obj=name)
 
 
-def test_sqlite_holds_every_row_with_declared_types(validated, release):
+def test_sqlite_holds_every_row_with_declared_types(validated, expected, release):
     with sqlite3.connect(release / "ddsc.sqlite") as db:
         for name, table in validated.model.items():
             declared = {row[1]: row[2] for row in db.execute(f'PRAGMA table_info("{name}")')}
             assert declared == {f.name: {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "DATE"}[f.type] for f in table.fields}, name
-            found = db.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in table.field_names)} FROM "{name}"').fetchall()
-            expected = [tuple(v.isoformat() if isinstance(v, datetime.date) else int(v) if isinstance(v, bool) else v for v in row) for row in _rows(validated.tables[name], table)]
-            assert sorted(found, key=repr) == sorted(expected, key=repr), name
+            found = db.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in table.field_names)} FROM "{name}" ORDER BY rowid').fetchall()
+            assert len(found) == len(validated.tables[name]), name
+            for f, column in zip(table.fields, zip(*found)):  # in the validated order
+                want = [v.isoformat() if isinstance(v, datetime.date) else int(v) if isinstance(v, bool) else v for v in expected[name][f.name]]
+                assert list(column) == want, (name, f.name)
     db.close()
 
 
-def test_parquet_holds_every_row_with_schema_types(validated, release):
+def test_parquet_holds_every_row_with_schema_types(validated, expected, release):
     for name, table in validated.model.items():
         arrow = pq.read_table(release / "parquet" / f"{name}.parquet")
         assert arrow.column_names == table.field_names
+        assert arrow.num_rows == len(validated.tables[name]), name
         for f in table.fields:
             found_type = str(arrow.schema.field(f.name).type)
-            expected = "dictionary<values=string, indices=int8, ordered=0>" if f.enum else {"string": "string", "integer": "int64", "number": "double", "boolean": "bool", "date": "date32[day]"}[f.type]
-            assert found_type.replace("large_", "").split(",")[0] == expected.split(",")[0], (name, f.name, found_type)
-        rows = [tuple(r.values()) for r in arrow.to_pylist()]
-        assert rows == _rows(validated.tables[name], table), name
+            want = "dictionary<values=string, indices=int8, ordered=0>" if f.enum else {"string": "string", "integer": "int64", "number": "double", "boolean": "bool", "date": "date32[day]"}[f.type]
+            assert found_type.replace("large_", "").split(",")[0] == want.split(",")[0], (name, f.name, found_type)
+            assert arrow.column(f.name).to_pylist() == expected[name][f.name], (name, f.name)
 
 
-def test_stata_holds_every_row_with_dates_as_dates(validated, release):
+def test_stata_holds_every_row_with_dates_as_dates(validated, expected, release):
     for name, table in validated.model.items():
         path = release / "stata" / f"{name}.dta"
         with pd.io.stata.StataReader(path) as reader:
@@ -86,7 +91,7 @@ def test_stata_holds_every_row_with_dates_as_dates(validated, release):
         assert list(frame.columns) == table.field_names
         assert len(frame) == len(validated.tables[name]), name
         for f in table.fields:
-            expected = [_python(v, f.type) for v in validated.tables[name][f.name].astype(object)]
+            want = expected[name][f.name]
             column = frame[f.name]
             if f.enum:  # labelled integers: 1 is the first level, missing is .
                 labels = reader_labels[f.name]
@@ -96,9 +101,9 @@ def test_stata_holds_every_row_with_dates_as_dates(validated, release):
                 found = [None if pd.isna(v) else v.date() for v in column]
             elif f.type in ("integer", "boolean"):
                 found = [None if pd.isna(v) else int(v) for v in column]
-                expected = [None if v is None else int(v) for v in expected]
+                want = [None if v is None else int(v) for v in want]
             elif f.type == "number":
                 found = [None if pd.isna(v) else float(v) for v in column]
             else:
                 found = [None if v == "" else v for v in column]
-            assert found == expected, (name, f.name)
+            assert found == want, (name, f.name)
