@@ -9,8 +9,10 @@ import io
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ddsc.model import Table
+from ddsc.model import Table, arrow_strings
 
 
 def cell_text(column: pd.Series, kind: str) -> pd.Series:
@@ -55,11 +57,24 @@ def to_csv(frame: pd.DataFrame, table: Table) -> bytes:
     if table.primary_key:
         order = frame[list(table.primary_key)].copy()
         text = text.iloc[_sort_positions(order)]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.field_names)
-    writer.writerows(text.astype(object).where(text.notna(), "").itertuples(index=False, name=None))
-    return out.getvalue().encode("utf-8")
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(table.field_names)
+    if text.empty:
+        return header.getvalue().encode("utf-8")
+    cells = [_csv_cells(arrow_strings(text[name]), alone=len(text.columns) == 1) for name in text.columns]
+    lines = pc.binary_join_element_wise(*cells, ",")
+    return (header.getvalue() + "\n".join(lines.to_pylist()) + "\n").encode("utf-8")
+
+
+def _csv_cells(values: pa.Array, alone: bool) -> pa.Array:
+    """Cells as Python's ``csv.writer`` writes them (minimal quoting, line end ``\\n``), column by column in
+    Arrow: a cell holding a comma, a quote or a ``\\n`` (the line end; a bare ``\\r`` is not quoted) is quoted
+    with its quotes doubled; missing is empty, and an empty cell alone on its row is ``""``
+    (tests/unit/test_render.py compares the two)."""
+    values = pc.fill_null(values, "")
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
+    out = pc.if_else(pc.match_substring_regex(values, '[,"\n]'), quoted, values)
+    return pc.if_else(pc.equal(values, ""), '""', out) if alone else out
 
 
 def _sort_positions(keys: pd.DataFrame) -> list[int]:

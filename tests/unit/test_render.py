@@ -16,3 +16,37 @@ def test_a_filtered_frame_keeps_its_index_and_its_missing_cells():
     values = pd.Series([None, 7.25, -0.0], index=[10, 3, 5], dtype="Float64")
     out = cell_text(values, "number")
     assert list(out.index) == [10, 3, 5] and out.isna().tolist() == [True, False, False] and list(out.dropna()) == ["7.25", "-0"]
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ddsc.model import Table
+from ddsc.render import to_csv
+
+CELL = st.one_of(st.none(), st.text(alphabet=st.sampled_from(list(',"\r\n \t\'ab;日本\u00a0\u2028|')), max_size=6))
+
+
+def _table(columns: int) -> Table:
+    return Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": f"c{i}", "type": "string"} for i in range(columns)]})
+
+
+def _csv_module(rows: list[list], columns: int) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([f"c{i}" for i in range(columns)])
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return out.getvalue().encode("utf-8")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=3).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.lists(CELL, min_size=n, max_size=n), max_size=5))))
+def test_the_csv_writer_quotes_exactly_as_pythons_csv_module(case):
+    """to_csv writes in Arrow; every cell must come out as csv.writer writes it (commas, quotes, line breaks,
+    empty cells, a lone empty cell on its row)."""
+    columns, rows = case
+    frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(columns)], dtype="string")
+    assert to_csv(frame, _table(columns)) == _csv_module(rows, columns)
