@@ -55,3 +55,14 @@ def test_dates_parse_only_real_calendar_days():
     parsed = parse_dates(pd.Series(["2016-02-29", "2015-02-29", "2016-2-3", "2016-02-30", None, "1800-01-01"], dtype="string"))
     assert parsed.isna().tolist() == [False, True, True, True, True, False]
     assert str(parsed.dtype).startswith("datetime64")
+
+
+def test_a_text_column_holding_numbers_fails_its_type_with_its_rows(tables):
+    """A string column is judged for the whole column (ddsc.checks._String); a frame where numbers replaced
+    the text still fails the type check, each row named, and text held as Python objects still passes."""
+    schemas = ddsc.pandera_schemas(tables, ROOT)
+    programs = tables["programs"].copy()
+    schemas["programs"].validate(programs.assign(name_en=programs["name_en"].astype(object)), lazy=True)
+    failures = _failures(schemas["programs"], programs.assign(name_en=3))
+    assert {(check, column, index) for check, column, index, _ in failures if check.startswith("dtype")} == {
+        ("dtype('string[pyarrow]')", "name_en", i) for i in range(len(programs))}
