@@ -8,6 +8,7 @@ The type maps sit together here; nothing else in the code states a column's type
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import pyarrow as pa
@@ -70,8 +71,12 @@ def parse_numbers(text: pd.Series, kind: str) -> pd.Series:
     return pd.Series(values.to_pandas(types_mapper={target: dtype}.get), index=text.index)
 
 
-def arrow_strings(values: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """A text column as Arrow strings, missing cells null."""
+def arrow_strings(values: pd.Series) -> pa.Array:
+    """A text column as Arrow strings, missing cells null (an Arrow-backed column without a copy)."""
+    if isinstance(values.dtype, pd.ArrowDtype | pd.StringDtype) and hasattr(values.array, "__arrow_array__"):
+        arr = pa.array(values.array)
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        return arr if arr.type == pa.string() else arr.cast(pa.string())
     return pa.array(values.astype("string"), type=pa.string())
 
 
@@ -114,6 +119,10 @@ class Field:
 
     # --- pandas -----------------------------------------------------------------------------------
     def pandas_dtype(self):
+        return self._pandas_dtype
+
+    @cached_property
+    def _pandas_dtype(self):  # a categorical dtype costs more to build than most checks of a small table
         return pd.CategoricalDtype(self.enum) if self.enum else PANDAS_TYPES[self.type]
 
     def parse(self, text: pd.Series) -> pd.Series:
