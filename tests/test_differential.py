@@ -1,5 +1,6 @@
 """Same verdicts as frictionless on generated packages: clean ones pass both, and each injected defect
-is rejected by both and located by ours. (The broken corpus is compared with frictionless in test_broken.py.)"""
+is rejected by both and located by ours. (The broken corpus is compared with frictionless in test_broken.py.)
+frictionless is a client researchers use: these tests carry the ``clients`` marker, as the corpus comparison does."""
 
 import shutil
 import tempfile
@@ -12,6 +13,9 @@ from frictionless import validate as frictionless_validate
 from bench.generate import DEFECTS, write
 from ddsc.validate import validate
 from tests.fixtures.make_fixtures import HERE, assemble
+
+pytestmark = pytest.mark.clients
+
 
 def _frictionless_valid(root: Path) -> bool:
     with warnings.catch_warnings():
