@@ -121,6 +121,9 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"invalid pattern {cons['pattern']!r}: {why}", "schema-constraint"))
         if isinstance(cons.get("enum"), list) and any(not isinstance(v, str) or re.search(INVISIBLE_RX, v) for v in cons["enum"]):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum levels must be text without control or invisible characters", "schema-constraint"))
+        elif isinstance(cons.get("enum"), list) and len(set(cons["enum"])) < len(cons["enum"]):
+            repeated = sorted({v for v in cons["enum"] if cons["enum"].count(v) > 1})
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"enum levels must differ: {', '.join(map(repr, repeated))} given more than once", "schema-constraint"))
         if "enum" in cons and (not isinstance(cons["enum"], list) or not cons["enum"]):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum is not a non-empty list", "schema-constraint"))
     if len(set(names)) != len(names):

@@ -45,7 +45,9 @@ def unsafe_path(path) -> str | None:
     pure = PurePosixPath(path)
     if "://" in path or path.startswith(("http:", "https:", "ftp:", "file:")):
         return f"path {path!r} is a URL; resource paths must be files inside the package"
-    if "\\" in path or pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
+    if "\\" in path:
+        return f"path {path!r} holds a backslash; resource paths are written with / (on Windows a backslash may make it absolute)"
+    if pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
         return f"path {path!r} is absolute; resource paths must be relative to the package"
     if ".." in pure.parts:
         return f"path {path!r} points outside the package"

@@ -67,6 +67,7 @@ def test_the_declared_default_dialect_is_accepted(base, tmp_path):
     (lambda s: _field(s, "title_en").setdefault("constraints", {}).__setitem__("pattern", "^(a+)+\\1$"), "schemas.events.title_en", "schema-constraint"),
     (lambda s: _field(s, "title_en").setdefault("constraints", {}).__setitem__("pattern", "(?=x)"), "schemas.events.title_en", "schema-constraint"),
     (lambda s: _field(s, "event_type")["constraints"]["enum"].append("nul\x00level"), "schemas.events.event_type", "schema-constraint"),
+    (lambda s: _field(s, "event_type")["constraints"]["enum"].append(_field(s, "event_type")["constraints"]["enum"][0]), "schemas.events.event_type", "schema-constraint"),
     (lambda s: s.__setitem__("primaryKey", []), "schemas.events.primaryKey", "schema-key"),
 ])
 def test_a_schema_property_the_reader_does_not_honour_is_refused(base, tmp_path, edit, column, kind):
