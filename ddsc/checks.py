@@ -19,7 +19,7 @@ from pandera.engines import pandas_engine
 from ddsc.kinds import check as kinded_check, kind_of_check
 import pyarrow.compute as pc
 
-from ddsc.model import Table, arrow_strings
+from ddsc.model import FREE_TEXT_CHECK, Table, arrow_strings, rules_broken
 from ddsc.package import CITATION_TABLE
 from ddsc.problems import Problem, line_of
 
@@ -139,8 +139,9 @@ def _value_text(value) -> str:
     return repr(value.item() if hasattr(value, "item") else value)
 
 
-def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None = None) -> Problem | None:
-    """The located problem of one pandera failure case (None for the extra cells of a row-wise check)."""
+def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None = None) -> Problem | list[Problem] | None:
+    """The located problem of one pandera failure case (None for the extra cells of a row-wise check; one per
+    rule broken for the check of free text)."""
     check, column, name = str(case.check), case.column, table.name
     if pd.isna(case.index):
         if check.startswith("column_in_"):
@@ -176,6 +177,8 @@ def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None 
         return Problem(name, line, ", ".join(table.primary_key), f"duplicate primary key {key!r}", "primary-key")
     if check.startswith("dtype"):
         return Problem(name, line, column, f"value {_value_text(case.failure_case)} has the wrong type: {check}", "dtype")
+    if check == FREE_TEXT_CHECK:
+        return [Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {rule}", code) for rule, code in rules_broken(str(case.failure_case))] or None
     return Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {check}", kind_of_check(check) or "unlocated")
 
 
@@ -193,9 +196,9 @@ def schema_problems(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: Tabl
         if not pd.isna(case.index) and (int(case.index), case.column) in skip:
             continue
         failed.add(str(case.check))
-        problem = _problem(case, table, frame, text)
-        if problem is not None:
-            problems.add(problem)
+        found = _problem(case, table, frame, text)
+        if found:
+            problems.update(found if isinstance(found, list) else [found])
             reported.add(str(case.check))
     # a check that failed must never pass silently, even when no failing cell could be located
     problems |= {Problem(table.name, 1, "", f"check failed: {check}", "unlocated") for check in failed - reported}

@@ -69,7 +69,7 @@ _DECLARED = (
 )
 KINDS: dict[str, Kind] = {k.code: k for k in _DECLARED}
 
-_CHECK_KINDS: dict[str, str] = {}
+_CHECK_KINDS: dict[str, tuple[str, ...]] = {}
 
 
 def kind(code: str) -> str:
@@ -79,13 +79,21 @@ def kind(code: str) -> str:
     return code
 
 
-def check(function, name: str, code: str, **options):
-    """A pandera check whose failures are reported with the kind ``code`` (looked up by the check's name)."""
+def check(function, name: str, *codes: str, **options):
+    """A pandera check whose failures are reported with the kind ``codes`` names (looked up by the check's name);
+    a check that runs several rules declares the kind of each."""
     import pandera.pandas as pa
 
-    _CHECK_KINDS[name] = kind(code)
+    _CHECK_KINDS[name] = tuple(kind(code) for code in codes)
     return pa.Check(function, name=name, **options)
 
 
 def kind_of_check(name: str) -> str | None:
-    return _CHECK_KINDS.get(name)
+    """The kind of a check that reports one kind (None for an unknown check)."""
+    codes = _CHECK_KINDS.get(name, ())
+    return codes[0] if len(codes) == 1 else None
+
+
+def kinds_of_check(name: str) -> tuple[str, ...]:
+    """Every kind a check can report."""
+    return _CHECK_KINDS.get(name, ())

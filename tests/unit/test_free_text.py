@@ -22,6 +22,17 @@ def test_an_invisible_or_control_character_in_a_title_fails_at_its_cell(char):
     assert _problems(f"Treaty{char}name") == [("things", 3, "title", "invisible-character")]
 
 
+@pytest.mark.parametrize(("title", "kinds"), [
+    (" Treaty", ["whitespace"]),
+    ("=SUM(A1)", ["formula"]),
+    ("=SUM(A1)\u200b", ["formula", "invisible-character"]),
+    ("@x\u202e ", ["formula", "invisible-character", "whitespace"]),
+])
+def test_a_cell_is_reported_once_for_each_rule_of_free_text_it_breaks(title, kinds):
+    assert sorted(kind for *_, kind in _problems(title)) == kinds
+    assert {(table, line, column) for table, line, column, _ in _problems(title)} == {("things", 3, "title")}
+
+
 def test_ordinary_text_in_any_script_passes():
     assert _problems("日米安全保障条約 – Treaty of Mutual Cooperation (1960) ë") == []
 
