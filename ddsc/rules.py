@@ -142,16 +142,18 @@ def panel_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
     ``panel-gap``."""
     if "state_memberships" not in tables or "states" not in tables:
         return []
-    problems = []
+    from ddsc.steps.panels import state_years
+
+    problems, member_years = [], {}  # the state-years of each span of years, computed once for all panels
     for name, frame in tables.items():
         key = list(model[name].primary_key)
         codes = next((list(c) for c in PANEL_KEYS if key == ["system", *c, "year"]), None)
         if codes is None or frame.empty or name in ("state_memberships", "states"):
             continue
-        from ddsc.steps.panels import state_years
-
-        first, last = int(frame["year"].min()), int(frame["year"].max())
-        members = state_years(tables, first, last)[["system", "code", "year"]]
+        span = int(frame["year"].min()), int(frame["year"].max())
+        if span not in member_years:
+            member_years[span] = state_years(tables, *span)[["system", "code", "year"]]
+        members = member_years[span]
         rows = pd.DataFrame({"system": frame["system"].astype("string"), "year": frame["year"].astype("int64"), "_line": frame.index + 2})
         for c in codes:
             rows[c] = frame[c].astype("Int64")
