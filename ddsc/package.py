@@ -115,6 +115,11 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
                     problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key} {value!r} {why}", "schema-constraint"))
             elif not isinstance(value, CONSTRAINTS[key]) or (CONSTRAINTS[key] is int and isinstance(value, bool)):
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key} {value!r} has the wrong type", "schema-constraint"))
+        for low, high in (("minimum", "maximum"), ("minLength", "maxLength")):
+            bounds = [cons.get(low), cons.get(high)]
+            kind = spec.get("type", "string") if low == "minimum" else "integer"
+            if None not in bounds and not any(_bound_problem(kind, b) for b in bounds) and all(not isinstance(b, bool) for b in bounds) and bounds[0] > bounds[1]:
+                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {low} {bounds[0]!r} is greater than {high} {bounds[1]!r}: no value can pass", "schema-constraint"))
         if isinstance(cons.get("pattern"), str):
             why = pattern_problem(cons["pattern"])
             if why:

@@ -69,6 +69,8 @@ def test_the_declared_default_dialect_is_accepted(base, tmp_path):
     (lambda s: _field(s, "event_type")["constraints"]["enum"].append("nul\x00level"), "schemas.events.event_type", "schema-constraint"),
     (lambda s: _field(s, "event_type")["constraints"]["enum"].append(_field(s, "event_type")["constraints"]["enum"][0]), "schemas.events.event_type", "schema-constraint"),
     (lambda s: s.__setitem__("primaryKey", []), "schemas.events.primaryKey", "schema-key"),
+    (lambda s: _field(s, "date").setdefault("constraints", {}).update(minimum="2000-01-01", maximum="1999-12-31"), "schemas.events.date", "schema-constraint"),
+    (lambda s: _field(s, "title_en").setdefault("constraints", {}).update(minLength=5, maxLength=2), "schemas.events.title_en", "schema-constraint"),
 ])
 def test_a_schema_property_the_reader_does_not_honour_is_refused(base, tmp_path, edit, column, kind):
     assert ("datapackage.json", column, kind) in _problems(base, tmp_path, edit_schema=edit)
