@@ -31,6 +31,11 @@ def _dates(frame: pd.DataFrame, field: str) -> np.ndarray:
     return frame[field].to_numpy(dtype="datetime64[us]")
 
 
+def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A text or enum column as a NumPy array of str, missing cells None (which equals no text)."""
+    return frame[column].astype("string").to_numpy(dtype=object, na_value=None)
+
+
 def _first_of(values: np.ndarray, unit: str) -> np.ndarray:
     """The first day of the month (``unit`` "M") or year ("Y") holding each date."""
     return values.astype(f"datetime64[{unit}]").astype("datetime64[us]")
@@ -58,7 +63,7 @@ def _coarse(frame: pd.DataFrame, field: str, level: str) -> np.ndarray:
     """Whether each date of ``field`` has the precision ``level`` (never, where the table states no precision)."""
     column = precision_column(field)
     if column in frame.columns:
-        return (frame[column].astype(object) == level).to_numpy(dtype=bool)
+        return _texts(frame, column) == level
     return np.zeros(len(frame), dtype=bool)
 
 
@@ -78,8 +83,8 @@ def _precision_problems(name: str, frame: pd.DataFrame, field: str) -> list[Prob
     column = precision_column(field)
     if column not in frame.columns:
         return []
-    values, precision = _dates(frame, field), frame[column].astype(object).to_numpy(dtype=object)
-    given, stated = ~np.isnat(values), pd.notna(precision)
+    values, precision = _dates(frame, field), _texts(frame, column)
+    given, stated = ~np.isnat(values), precision != None  # noqa: E711 - elementwise on a NumPy array
     checks = (
         (given & ~stated, "precision is missing for a given date"),
         (~given & stated, f"precision given but {field} is empty"),

@@ -8,6 +8,7 @@ import pytest
 from ddsc.api import load
 from ddsc.checks import pandera_schemas, schema_problems
 from ddsc.package import CITATION_TABLE, read_model
+from ddsc.model import Table
 from ddsc.problems import line_of
 from ddsc.rules import DATE_PAIRS, date_problems
 from ddsc.source import Source
@@ -113,3 +114,15 @@ def test_a_date_sits_on_the_first_day_of_its_precision(precision, day, bad):
     frame = pd.DataFrame({"date": [pd.Timestamp(day)], "date_precision": pd.Series([precision], dtype="string")})
     found = {(p.line, p.column, p.kind) for p in date_problems({"events": frame}, model)}
     assert found == ({(2, "date_precision", "precision")} if bad else set())
+
+
+def test_precision_held_as_plain_text_with_missing_cells_is_judged_like_an_enum():
+    """A package may declare its *_precision columns as plain text: missing cells are missing, not an error."""
+    schema = {"fields": [{"name": "x_id"}, {"name": "start_date", "type": "date"}, {"name": "start_date_precision"},
+                         {"name": "end_date", "type": "date"}, {"name": "end_date_precision"}], "primaryKey": ["x_id"]}
+    table = Table.from_resource({"name": "things", "path": "tables/things.csv"}, schema)
+    frame = table.typed(pd.DataFrame({
+        "x_id": ["a", "b", "c"], "start_date": ["2020-05-01", "2020-05-17", None], "start_date_precision": ["month", None, "day"],
+        "end_date": ["2020-05-10", "2020-05-01", None], "end_date_precision": ["day", "day", None]}, dtype="string"))
+    found = sorted((p.line, p.column, p.kind) for p in date_problems({"things": frame}, {"things": table}))
+    assert found == [(3, "end_date", "date-order"), (3, "start_date_precision", "precision"), (4, "start_date_precision", "precision")]
