@@ -92,8 +92,3 @@ def kind_of_check(name: str) -> str | None:
     """The kind of a check that reports one kind (None for an unknown check)."""
     codes = _CHECK_KINDS.get(name, ())
     return codes[0] if len(codes) == 1 else None
-
-
-def kinds_of_check(name: str) -> tuple[str, ...]:
-    """Every kind a check can report."""
-    return _CHECK_KINDS.get(name, ())
