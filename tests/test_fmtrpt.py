@@ -129,7 +129,7 @@ def test_a_small_report_is_cleaned_and_counted(tmp_path):
         <location>Location </location>
       </program></country></countries>"""
     (tmp_path / "reference").mkdir()
-    for name in (F.COUNTRY_CURATION, F.PROGRAM_CURATION, F.REPORT_CURATION):
+    for name in (F.COUNTRY_CURATION, F.PROGRAM_CURATION, F.REPORT_CURATION, F.CORRECTION_CURATION):
         (tmp_path / name).write_bytes((ROOT / name).read_bytes())
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "citations.csv").write_bytes((ROOT / "tables" / "citations.csv").read_bytes())
@@ -139,6 +139,8 @@ def test_a_small_report_is_cleaned_and_counted(tmp_path):
     assert trainings["course_title"].tolist() == ["ACSC Course", "AIRBORNE"]
     assert trainings["students"].tolist() == [1, 1] and trainings["cost_usd"][0] == 13841 and pd.isna(trainings["cost_usd"][1])
     assert trainings["program_id"].tolist()[0] == "us_imet" and pd.isna(trainings["program_id"][1])
+    assert trainings["program_label"].tolist() == ["IMET-1", "Exchange"] and trainings["country_printed"].tolist() == ["Angola", "Angola"]
+    assert trainings["counted"].tolist() == [True, True] and trainings["country_id"].tolist() == ["AGO", "AGO"]  # the 2019-2020 correction is not this report's
     assert trainings["notes"][1] == "total_cost as extracted: '$'; start_date as extracted: '2/30/2018'"
     log = tables["fmtr_cleaning_log"].set_index("rule")["rows"].to_dict()
     assert log["program_totals_line"] == 1 and log["fragment_row"] == 1 and log["stray_element"] == 1
@@ -187,10 +189,15 @@ def test_200_raw_trainings_are_in_the_table_with_their_values():
     frame = pd.read_csv(table_path(ROOT, "trainings"), dtype=str, keep_default_na=False)
     table = {r["training_id"]: r for r in frame[frame["training_id"].isin(wanted)].to_dict("records")}
     countries = {r["name"]: r["country_id"] for r in csv.DictReader((ROOT / F.COUNTRY_CURATION).open(encoding="utf-8"))}
+    unresolved = {(r["report_id"], r["country_printed"]) for r in csv.DictReader((ROOT / F.CORRECTION_CURATION).open(encoding="utf-8"))
+                  if r["status"] == "unresolved"}
     checked = 0
     for key, country, values in chosen:
         row = table[key]
         expected_country = countries[country] if country in countries else pycountry.countries.lookup(country).alpha_3
+        if (key[:9], country) in unresolved:
+            expected_country = ""
+        assert row["country_printed"] == country, key
         assert row["country_id"] == expected_country, key
         assert row["course_title"] and values["course_title"].startswith(row["course_title"]), key
         if re.fullmatch(r"[0-9]+", values.get("quantity") or ""):

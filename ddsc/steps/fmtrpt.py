@@ -35,6 +35,7 @@ SOURCE_NAME = "fmtrpt"
 COUNTRY_CURATION = "reference/fmtr_countries.csv"
 PROGRAM_CURATION = "reference/fmtr_program_labels.csv"
 REPORT_CURATION = "reference/fmtr_reports.csv"
+CORRECTION_CURATION = "reference/fmtr_corrections.csv"
 TOTALS_RULES = ("program_totals_line", "untitled_totals_line")
 FIELDS = ("course_title", "us_unit", "student_unit", "location", "quantity", "start_date", "end_date", "total_cost", "page_number")
 TEXT_FIELDS = ("course_title", "us_unit", "student_unit", "location")
@@ -535,6 +536,7 @@ def _reconcile(lines: pd.DataFrame, trainings: pd.DataFrame) -> pd.DataFrame:
         "totals_id": (lines["report_id"] + "_" + lines["ordinal"].map("{:06d}".format)).to_numpy(),
         "report_id": lines["report_id"].to_numpy(),
         "fiscal_year": lines["fiscal_year"].to_numpy(),
+        "counted": lines["counted"].to_numpy(),
         "country_id": lines["country_id"].to_numpy(),
         "heading_id": lines["heading_id"].to_numpy(),
         "region": lines["region"].to_numpy(),
@@ -549,8 +551,49 @@ def _reconcile(lines: pd.DataFrame, trainings: pd.DataFrame) -> pd.DataFrame:
     out["difference_usd"] = (out["rows_cost_usd"] - out["reported_cost_usd"]).round(2)
     tolerance = MATCH_SHARE * out["reported_cost_usd"].abs()
     out["matches"] = (out["difference_usd"].abs() <= tolerance).where(out["reported_cost_usd"].notna())
-    out["notes"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out.loc[out["reported_cost_usd"].isna(), "notes"] = "reported total as extracted: '" + lines["total_cost"].fillna("").to_numpy()[out["reported_cost_usd"].isna()] + "'"
+    out["notes"] = pd.Series(lines["notes"].to_numpy(), index=out.index, dtype="string")
+    out["notes"] = _note(out["notes"], out["reported_cost_usd"].isna(), "reported total", pd.Series(lines["total_cost"].to_numpy(), index=out.index))
+    return out
+
+
+def counted(report_id: pd.Series, fiscal_year: pd.Series) -> pd.Series:
+    """Whether a row's fiscal year is counted from its report: the latest report (the report ids sort by
+    their years) that lists the year. A fiscal year reported twice (planned in one report, done in the next)
+    is thus counted once, from the later report; a row without a fiscal year is not counted."""
+    known = fiscal_year.notna()
+    latest = report_id[known].groupby(fiscal_year[known]).max()
+    return pd.Series((report_id == fiscal_year.map(latest)).fillna(False).astype(bool).to_numpy(), index=report_id.index)
+
+
+CORRECTION_STATUSES = {"corrected": CHANGED, "unresolved": EMPTIED, "doubtful": "flagged"}
+
+
+def apply_corrections(frame: pd.DataFrame, corrections: list[dict], log: CleaningLog | None) -> pd.DataFrame:
+    """The curated corrections of ``reference/fmtr_corrections.csv`` applied to the rows of ``frame`` (with
+    ``report_id``, ``country`` as printed, ``country_id``, ``country_candidates`` and ``notes``) that each
+    names by report and printed country. ``corrected`` replaces the country, ``unresolved`` empties it and
+    keeps the candidates, ``doubtful`` keeps it; every row touched gets the reason in ``notes``. A
+    correction that matches no row of a report being built, or corrects a field other than ``country_id``,
+    stops the step; one for a report not being built is left aside."""
+    out = frame.copy()
+    reports = set(out["report_id"])
+    for c in corrections:
+        if c["field"] != "country_id" or c["status"] not in CORRECTION_STATUSES:
+            raise ValueError(f"{CORRECTION_CURATION}: field {c['field']!r} or status {c['status']!r} is not one the step applies")
+        if c["report_id"] not in reports:
+            continue
+        rows = (out["report_id"] == c["report_id"]) & (out["country"] == c["country_printed"]).fillna(False).astype(bool)
+        if not rows.any():
+            raise ValueError(f"{CORRECTION_CURATION}: no row of report {c['report_id']} prints the country {c['country_printed']!r}")
+        if c["status"] == "corrected":
+            out.loc[rows, "country_id"] = c["corrected_value"]
+        elif c["status"] == "unresolved":
+            out.loc[rows, "country_id"] = pd.NA
+            out.loc[rows, "country_candidates"] = c["candidates"]
+        text = f"country {c['status']} ({CORRECTION_CURATION}): {c['reason']}"
+        out["notes"] = out["notes"].where(~rows, out["notes"].where(out["notes"].isna(), out["notes"] + "; ").fillna("") + text)
+        if log is not None:
+            log.add(f"correction_{c['status']}", CORRECTION_STATUSES[c["status"]], out["report_id"][rows])
     return out
 
 
@@ -574,14 +617,27 @@ def curate(df: pd.DataFrame, lines: pd.DataFrame, log: CleaningLog, root: Path) 
     df["notes"] = _note(df["notes"], unmapped, "country", df["country"])
     log.add("country_not_mapped", EMPTIED, df["report_id"][unmapped])
     lines["heading_id"] = lines["heading_id"].fillna(lines["heading"].map(heading_id))
+    corrections = list(_curation(root, CORRECTION_CURATION, "correction_id").values())
+    for frame in (df, lines):
+        frame["country_candidates"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    lines["notes"] = pd.Series(pd.NA, index=lines.index, dtype="string")
+    df = apply_corrections(df, corrections, log)
+    lines = apply_corrections(lines, corrections, None)
+    df["counted"] = counted(df["report_id"], df["fiscal_year"])
+    latest = df.groupby("fiscal_year")["report_id"].max()
+    lines["counted"] = (lines["report_id"] == lines["fiscal_year"].map(latest)).fillna(False).astype(bool)
 
     trainings = pd.DataFrame({
         "training_id": df["report_id"] + "_" + df["ordinal"].map("{:06d}".format),
         "report_id": df["report_id"],
         "fiscal_year": df["fiscal_year"],
+        "counted": df["counted"],
+        "country_printed": df["country"],
         "country_id": df["country_id"],
+        "country_candidates": df["country_candidates"],
         "program_id": df["program_id"],
         "heading_id": df["heading_id"],
+        "program_label": df["label"],
         "course_title": df["course_title"],
         "us_unit": df["us_unit"],
         "student_unit": df["student_unit"],

@@ -217,36 +217,140 @@ def country_years(tables: dict, first: int, last: int) -> pd.DataFrame:
     frame["osa_projects"] = frame["osa_projects"].fillna(0).astype("Int64")
     frame["osa_committed_jpy"] = frame["osa_committed_jpy"].astype("Float64").where(frame["osa_projects"] > 0, 0.0)
     if "trainings" in tables:
-        frame = _with_trainings(frame, tables)
+        frame = _with_trainings(frame, tables, place_trainings(tables, first, last))
     return frame
+
+
+# --- the crosswalk from DDSC countries to states, in time ---------------------------------------------------
+
+def country_states(tables: dict) -> pd.DataFrame:
+    """Which state each DDSC country is, on which days: one row per country and membership spell of a state
+    it stands for in a system, the spell clipped to the country's own dates (``countries.start_date`` and
+    ``end_date``, where recorded). A country stands for a state that ``states.country_id`` links to it
+    (``basis`` `state`) and for the state whose code is its own ``cow_code`` or ``gw_code`` (`country_code`:
+    a former state such as Serbia and Montenegro, under COW 345 and G&W 345, or the Soviet Union, under 365).
+    Several countries may stand for one state; no country stands for two states of one system on one day
+    (the step stops naming the country otherwise)."""
+    states, countries, m = tables["states"], tables["countries"], tables["state_memberships"]
+    linked = pd.DataFrame({"country_id": states["country_id"].astype("string"), "system": states["system"].astype("string"),
+                           "code": states["code"].astype("Int64"), "basis": "state"})
+    coded = [pd.DataFrame({"country_id": countries["country_id"].astype("string"), "system": system,
+                           "code": countries[column].astype("Int64"), "basis": "country_code"})
+             for system, column in (("cow", "cow_code"), ("gw", "gw_code"))]
+    pairs = pd.concat([linked, *coded], ignore_index=True).dropna(subset=["country_id", "code"])
+    pairs = pairs.sort_values("basis", ascending=False, kind="stable").drop_duplicates(["country_id", "system", "code"])
+    spells = pd.DataFrame({"system": m["system"].astype("string"), "code": m["code"].astype("Int64"),
+                           "start_date": m["start_date"], "end_date": m["end_date"], "censored": m["censored"].astype("boolean")})
+    out = pairs.merge(spells, on=["system", "code"])
+    dates = countries.set_index(countries["country_id"].astype("string"))[["start_date", "end_date"]]
+    own_start, own_end = out["country_id"].map(dates["start_date"]), out["country_id"].map(dates["end_date"])
+    clipped_end = own_end.notna() & (own_end < out["end_date"])
+    out["start_date"] = out["start_date"].where(~(own_start > out["start_date"]).fillna(False).astype(bool), own_start)
+    out["end_date"] = out["end_date"].where(~clipped_end.fillna(False).astype(bool), own_end)
+    out["censored"] = out["censored"] & ~clipped_end.fillna(False).astype(bool)
+    out = out[out["start_date"] <= out["end_date"]]
+    out = out.sort_values(["country_id", "system", "start_date", "code"], kind="stable").reset_index(drop=True)
+    following = out.groupby(["country_id", "system"])[["start_date", "code"]].shift(-1)
+    overlap = ((following["start_date"] <= out["end_date"]) & (following["code"] != out["code"])).fillna(False).astype(bool)
+    if overlap.any():
+        raise ValueError("countries that stand for two states of one system on one day: "
+                         + ", ".join(sorted({f"{r.country_id} ({r.system})" for r in out[overlap].itertuples()})))
+    return out[["country_id", "system", "code", "start_date", "end_date", "censored", "basis"]]
+
+
+def country_state_years(crosswalk: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """``(country_id, system, year) -> code``: the state a country stands for in a year, a spell that runs
+    to the end of its list carried on to ``last``; where a country stands for two states in one year (one
+    ends, the next begins), the state of the later spell."""
+    end = pd.Timestamp(f"{last + 1}-01-01")
+    hi = crosswalk["end_date"] + DAY
+    hi = hi.where(~crosswalk["censored"].fillna(False).astype(bool) | (hi >= end), end)
+    years = _years(crosswalk.assign(lo=crosswalk["start_date"], hi=hi), "lo", "hi", first, last)
+    years = years.sort_values(["country_id", "system", "year", "lo"], kind="stable")
+    return years.drop_duplicates(["country_id", "system", "year"], keep="last")[["country_id", "system", "year", "code"]].reset_index(drop=True)
 
 
 TRAINING_COLUMNS = ("us_trainings", "us_trainings_title10", "us_trainings_title22", "us_training_students", "us_training_cost_usd", "us_trainings_cost_missing")
 
 
-def _with_trainings(frame: pd.DataFrame, tables: dict) -> pd.DataFrame:
-    """US trainings of the Foreign Military Training Report by state and fiscal year (panel year Y = US fiscal
-    year Y, October Y-1 to September Y). A fiscal year reported twice (as planned, then as done) is taken
-    from the latest report; a year no report covers is missing, not zero."""
-    t = tables["trainings"][["report_id", "fiscal_year", "country_id", "program_id", "students", "cost_usd"]]  # not the wide text columns
-    t = t[t["fiscal_year"].notna()]
-    latest = t.groupby("fiscal_year")["report_id"].transform("max")
-    t = t[t["report_id"] == latest]
+def counted_trainings(tables: dict) -> pd.DataFrame:
+    """The trainings a panel counts (``trainings.counted``: each fiscal year from one report), with the
+    Title of their program."""
+    t = tables["trainings"]
+    t = t[t["counted"].fillna(False).astype(bool) & t["fiscal_year"].notna()]
     title = t["program_id"].map(tables["programs"].set_index("program_id")["us_code_title"].astype("string")).astype("string")
-    rows = pd.DataFrame({
-        "country_id": t["country_id"].astype("string"), "year": t["fiscal_year"].astype("Int64"),
+    return pd.DataFrame({
+        "country_id": t["country_id"].astype("string"), "candidates": t["country_candidates"].astype("string"),
+        "country_printed": t["country_printed"].astype("string"), "year": t["fiscal_year"].astype("int64"),
         "title10": (title == "10").fillna(False).astype(int), "title22": (title == "22").fillna(False).astype(int),
         "students": t["students"].astype("Float64"), "cost": t["cost_usd"].astype("Float64"), "no_cost": t["cost_usd"].isna().astype(int),
     })
-    sums = rows.groupby(["country_id", "year"]).agg(us_trainings=("title10", "size"), us_trainings_title10=("title10", "sum"), us_trainings_title22=("title22", "sum"),
-                                                    us_training_students=("students", "sum"), us_training_cost_usd=("cost", "sum"), us_trainings_cost_missing=("no_cost", "sum")).reset_index()
-    covered = set(rows["year"].dropna().unique().astype(int))
-    frame = frame.merge(sums, on=["country_id", "year"], how="left")
-    in_report = frame["year"].isin(covered)
+
+
+def _with_trainings(frame: pd.DataFrame, tables: dict, placed: pd.DataFrame) -> pd.DataFrame:
+    """US trainings of the Foreign Military Training Report by state and fiscal year (panel year Y = US fiscal
+    year Y, October Y-1 to September Y): the counted trainings whose country stands for the state in year Y
+    (``country_states``). A year no report covers is missing, not zero, and so is the year of a state whose
+    country some trainings may belong to but cannot be told (``trainings.country_candidates``)."""
+    rows = placed[placed["code"].notna()]
+    sums = rows.groupby(["system", "code", "year"]).agg(
+        us_trainings=("title10", "size"), us_trainings_title10=("title10", "sum"), us_trainings_title22=("title22", "sum"),
+        us_training_students=("students", "sum"), us_training_cost_usd=("cost", "sum"), us_trainings_cost_missing=("no_cost", "sum")).reset_index()
+    covered = set(placed["year"].unique().astype(int))
+    frame = frame.merge(sums, on=["system", "code", "year"], how="left")
+    unknown = _candidate_state_years(placed, tables)
+    in_report = frame["year"].isin(covered) & ~pd.MultiIndex.from_frame(frame[["system", "code", "year"]]).isin(unknown)
     for column in TRAINING_COLUMNS:
         kind = "Float64" if column == "us_training_cost_usd" else "Int64"
         frame[column] = frame[column].astype(kind).where(frame[column].notna() | ~in_report, 0).where(in_report, pd.NA)
     return frame
+
+
+def _candidate_state_years(placed: pd.DataFrame, tables: dict) -> pd.MultiIndex:
+    """The state-years of every country that unresolved trainings may belong to."""
+    doubt = placed[placed["candidates"].notna()][["candidates", "year"]].drop_duplicates()
+    pairs = [(c, y) for text, y in doubt.itertuples(index=False) for c in text.split(" ")]
+    if not pairs:
+        return pd.MultiIndex.from_tuples([], names=["system", "code", "year"])
+    wanted = pd.DataFrame(pairs, columns=["country_id", "year"]).astype({"country_id": "string"})
+    years = wanted.merge(placed.attrs["crosswalk"], on=["country_id", "year"])
+    return pd.MultiIndex.from_frame(years[["system", "code", "year"]].astype({"code": "Int64"}))
+
+
+def place_trainings(tables: dict, first: int, last: int) -> pd.DataFrame:
+    """Each counted training once per system, with the state (``code``) it reaches in its fiscal year, or
+    none (``code`` empty)."""
+    crosswalk = country_state_years(country_states(tables), first, last)
+    rows = counted_trainings(tables)
+    out = pd.concat([rows.assign(system=system) for system in ("cow", "gw")], ignore_index=True)
+    out = out.merge(crosswalk, on=["country_id", "system", "year"], how="left")
+    out.attrs["crosswalk"] = crosswalk
+    return out
+
+
+UNPLACED_REASONS = {
+    "country_unresolved": "the country cannot be told between several (trainings.country_candidates)",
+    "country_not_mapped": "the printed name is no country (a region, a former autonomous government): trainings.country_id is empty",
+    "no_state": "the country stands for no state of the system (a territory or dependency)",
+    "not_a_member": "the country's state is not a member of the system in the fiscal year",
+}
+
+
+def unplaced_trainings(placed: pd.DataFrame, tables: dict) -> pd.DataFrame:
+    """The counted trainings that reach no state-year, by system, fiscal year and country as printed, with
+    the reason."""
+    lost = placed[placed["code"].isna()]
+    with_state = set(zip(placed.attrs["crosswalk"]["country_id"], placed.attrs["crosswalk"]["system"]))
+    reason = pd.Series("not_a_member", index=lost.index, dtype="string")
+    reason[[(c, s) not in with_state for c, s in zip(lost["country_id"], lost["system"])]] = "no_state"
+    reason[lost["country_id"].isna()] = "country_not_mapped"
+    reason[lost["candidates"].notna()] = "country_unresolved"
+    lost = lost.assign(reason=reason)
+    out = lost.groupby(["system", "year", "country_printed"], as_index=False).agg(
+        country_id=("country_id", "first"), reason=("reason", "first"), trainings=("title10", "size"),
+        students=("students", "sum"), cost_usd=("cost", "sum"))
+    out = out.rename(columns={"year": "fiscal_year"})
+    return out[["system", "fiscal_year", "country_printed", "country_id", "reason", "trainings", "students", "cost_usd"]]
 
 
 def _osa(tables: dict, spells: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -311,8 +415,12 @@ def _latest_ids(years: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 def run(tables: dict) -> dict[str, pd.DataFrame]:
     last = last_year(tables)
-    return {"country_years": country_years(tables, FIRST_YEAR, last), "dyad_years": dyad_years(tables, FIRST_YEAR, last)}
+    out = {"country_states": country_states(tables), "country_years": country_years(tables, FIRST_YEAR, last),
+           "dyad_years": dyad_years(tables, FIRST_YEAR, last)}
+    if "trainings" in tables:
+        out["unplaced_trainings"] = unplaced_trainings(place_trainings(tables, FIRST_YEAR, last), tables)
+    return out
 
 
-STEP = Step("panels", DERIVED, ("country_years", "dyad_years"), run,
+STEP = Step("panels", DERIVED, ("country_states", "country_years", "dyad_years", "unplaced_trainings"), run,
             description="COW and Gleditsch-Ward country-years and Japan's dyad-years: agreements in force by family, OSA committed")
