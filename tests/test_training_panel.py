@@ -130,6 +130,17 @@ def test_a_country_stands_for_the_state_linked_to_it_and_the_state_of_its_own_co
     assert not censored[("YUG", "cow", 345, pd.Timestamp("1944-10-20"))] and censored[("SRB", "gw", 340, pd.Timestamp("2006-06-05"))]
 
 
+def test_a_country_starting_after_its_state_stands_for_it_from_its_own_first_day_only():
+    tables = _tables(countries=[("SSD", 626, None, "2011-07-09", None)], states=[("cow", 626, "SSD")],
+                     spells=[("cow", 626, "2011-07-08", "2024-12-31", True)])
+    out = panels.country_states(tables)
+    assert out["start_date"].tolist() == [pd.Timestamp("2011-07-09")] and bool(out["censored"][0])
+    years = panels.country_state_years(out, 2010, 2012)
+    assert years["year"].tolist() == [2011, 2012]
+    tables["countries"].loc[0, "start_date"] = pd.Timestamp("2025-01-01")  # after the spell: no row at all
+    assert panels.country_states(tables).empty
+
+
 def test_a_country_that_would_stand_for_two_states_on_one_day_stops_the_step():
     tables = _tables(countries=[("DEU", 255, None, None, None)], states=[("cow", 255, "DEU"), ("cow", 260, "DEU")],
                      spells=[("cow", 255, "1990-10-03", "2024-12-31", True), ("cow", 260, "1955-05-05", "1990-10-03", False)])
