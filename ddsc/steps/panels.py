@@ -217,7 +217,7 @@ def country_years(tables: dict, first: int, last: int) -> pd.DataFrame:
     frame["osa_projects"] = frame["osa_projects"].fillna(0).astype("Int64")
     frame["osa_committed_jpy"] = frame["osa_committed_jpy"].astype("Float64").where(frame["osa_projects"] > 0, 0.0)
     if "trainings" in tables:
-        frame = _with_trainings(frame, tables, place_trainings(tables, first, last))
+        frame = _with_trainings(frame, place_trainings(tables, first, last))
     return frame
 
 
@@ -287,7 +287,7 @@ def counted_trainings(tables: dict) -> pd.DataFrame:
     })
 
 
-def _with_trainings(frame: pd.DataFrame, tables: dict, placed: pd.DataFrame) -> pd.DataFrame:
+def _with_trainings(frame: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
     """US trainings of the Foreign Military Training Report by state and fiscal year (panel year Y = US fiscal
     year Y, October Y-1 to September Y): the counted trainings whose country stands for the state in year Y
     (``country_states``). A year no report covers is missing, not zero, and so is the year of a state whose
@@ -298,7 +298,7 @@ def _with_trainings(frame: pd.DataFrame, tables: dict, placed: pd.DataFrame) -> 
         us_training_students=("students", "sum"), us_training_cost_usd=("cost", "sum"), us_trainings_cost_missing=("no_cost", "sum")).reset_index()
     covered = set(placed["year"].unique().astype(int))
     frame = frame.merge(sums, on=["system", "code", "year"], how="left")
-    unknown = _candidate_state_years(placed, tables)
+    unknown = _candidate_state_years(placed)
     in_report = frame["year"].isin(covered) & ~pd.MultiIndex.from_frame(frame[["system", "code", "year"]]).isin(unknown)
     for column in TRAINING_COLUMNS:
         kind = "Float64" if column == "us_training_cost_usd" else "Int64"
@@ -306,7 +306,7 @@ def _with_trainings(frame: pd.DataFrame, tables: dict, placed: pd.DataFrame) -> 
     return frame
 
 
-def _candidate_state_years(placed: pd.DataFrame, tables: dict) -> pd.MultiIndex:
+def _candidate_state_years(placed: pd.DataFrame) -> pd.MultiIndex:
     """The state-years of every country that unresolved trainings may belong to."""
     doubt = placed[placed["candidates"].notna()][["candidates", "year"]].drop_duplicates()
     pairs = [(c, y) for text, y in doubt.itertuples(index=False) for c in text.split(" ")]
@@ -336,7 +336,7 @@ UNPLACED_REASONS = {
 }
 
 
-def unplaced_trainings(placed: pd.DataFrame, tables: dict) -> pd.DataFrame:
+def unplaced_trainings(placed: pd.DataFrame) -> pd.DataFrame:
     """The counted trainings that reach no state-year, by system, fiscal year and country as printed, with
     the reason."""
     lost = placed[placed["code"].isna()]
@@ -418,7 +418,7 @@ def run(tables: dict) -> dict[str, pd.DataFrame]:
     out = {"country_states": country_states(tables), "country_years": country_years(tables, FIRST_YEAR, last),
            "dyad_years": dyad_years(tables, FIRST_YEAR, last)}
     if "trainings" in tables:
-        out["unplaced_trainings"] = unplaced_trainings(place_trainings(tables, FIRST_YEAR, last), tables)
+        out["unplaced_trainings"] = unplaced_trainings(place_trainings(tables, FIRST_YEAR, last))
     return out
 
 
