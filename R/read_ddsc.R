@@ -104,24 +104,19 @@ ddsc_col_types <- function(schema) {
   do.call(readr::cols_only, types)
 }
 
-# One panel ("country_years" or "dyad_years") in one state system ("cow" or "gw"), ready to merge with
-# the panels researchers use: the rows of that system without the `system` column, the codes named
-# ccode / gwno (country-years) or ccode1, ccode2 / gwno1, gwno2 (dyad-years).
+# One panel ("country_years" or "dyad_years") in one state system ("cow" or "gw"): the table
+# <name>_<system> without its constant `system` column, keyed as peace-science data are: ccode, year
+# (or ccode1, ccode2, year) for COW; gwcode, year (or gwcode1, gwcode2, year) for Gleditsch-Ward.
 #
 #   cy <- ddsc_panel("country_years", system = "cow", path = "ddsc-1.2.0.zip")
 #   merge(my_frame, cy, by = c("ccode", "year"), all.x = TRUE)
 #
 # `tables`, what read_ddsc() returned, avoids reading the release again.
 ddsc_panel <- function(name, system = c("cow", "gw"), path = ".", tables = NULL) {
-  system <- match.arg(system)
+  system <- match.arg(tolower(system), c("cow", "gw"))
   panels <- c("country_years", "dyad_years")
   if (!(length(name) == 1 && name %in% panels)) ddsc_stop("no panel named '", name, "'; panels: ", paste(panels, collapse = ", "))
   if (is.null(tables)) tables <- read_ddsc(path)
-  frame <- tables[[name]]
-  frame <- frame[!is.na(frame$system) & frame$system == system, setdiff(names(frame), "system")]
-  stem <- if (system == "cow") "ccode" else "gwno"
-  renamed <- c(code = stem, code1 = paste0(stem, "1"), code2 = paste0(stem, "2"))
-  hit <- names(frame) %in% names(renamed)
-  names(frame)[hit] <- renamed[names(frame)[hit]]
-  frame
+  frame <- tables[[paste0(name, "_", system)]]
+  frame[, setdiff(names(frame), "system")]
 }

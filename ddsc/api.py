@@ -87,26 +87,26 @@ def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.Da
 
 
 PANELS = ("country_years", "dyad_years")
-CODE_NAMES = {"cow": "ccode", "gw": "gwno"}  # what COW and Gleditsch-Ward data call a state's code
+SYSTEMS = ("cow", "gw")
 
 
 def panel(name: str, system: str = "cow", path: str | Path | None = None, verify: bool = True, tables: dict | None = None) -> pd.DataFrame:
-    """One panel (``country_years`` or ``dyad_years``) in one state system, ready to merge with the panels
-    researchers use: the rows of ``system`` (``"cow"`` or ``"gw"``) without the ``system`` column, the codes
-    named ``ccode`` / ``gwno`` (country-years) or ``ccode1``, ``ccode2`` / ``gwno1``, ``gwno2`` (dyad-years).
-    Types as ``load`` gives them. ``path`` and ``verify`` as for ``load``; or pass ``tables``, what ``load``
-    returned, to avoid reading the package again.
+    """One panel (``country_years`` or ``dyad_years``) in one state system (``"cow"`` or ``"gw"``, in any
+    case): the table ``{name}_{system}`` without its constant ``system`` column, keyed as peace-science data
+    are (``ccode``, ``year`` or ``ccode1``, ``ccode2``, ``year`` for COW; ``gwcode`` ... for Gleditsch-Ward),
+    ready to merge. Types as ``load`` gives them. ``path`` and ``verify`` as for ``load``; or pass ``tables``,
+    what ``load`` returned, to avoid reading the package again.
 
     >>> cy = ddsc.panel("country_years", system="cow")
     >>> cy.merge(my_frame, on=["ccode", "year"])"""
     if name not in PANELS:
         raise ValueError(f"no panel named {name!r}; panels: {', '.join(PANELS)}")
-    if system not in CODE_NAMES:
-        raise ValueError(f"system must be one of {', '.join(CODE_NAMES)}, not {system!r}")
-    frame = tables[name] if tables is not None else _load(path, verify, (name,))[name]
-    chosen = frame[frame["system"] == system].drop(columns="system").reset_index(drop=True)
-    stem = CODE_NAMES[system]
-    return chosen.rename(columns={"code": stem, "code1": f"{stem}1", "code2": f"{stem}2"})
+    chosen = str(system).lower()
+    if chosen not in SYSTEMS:
+        raise ValueError(f"system must be one of {', '.join(SYSTEMS)}, not {system!r}")
+    table = f"{name}_{chosen}"
+    frame = tables[table] if tables is not None else _load(path, verify, (table,))[table]
+    return frame.drop(columns="system").reset_index(drop=True)
 
 
 def pandera_schemas(tables: dict[str, pd.DataFrame], path: str | Path | None = None) -> dict:

@@ -58,12 +58,12 @@ def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
     for rel in paths:
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(source.read(rel) if source.exists(rel) else (root / rel).read_bytes())
-    from ddsc.codebook import CODEBOOK, codebook, release_readme
+    from ddsc.codebook import CODEBOOK, codebook, coverage, release_readme
 
     rows = {n: len(f) for n, f in report.tables.items()}
     (folder / "README.md").write_text(release_readme(report.descriptor, report.model, rows), encoding="utf-8")
     (folder / CODEBOOK).parent.mkdir(parents=True, exist_ok=True)
-    (folder / CODEBOOK).write_text(codebook(report.descriptor, report.model, rows) + "\n", encoding="utf-8")
+    (folder / CODEBOOK).write_text(codebook(report.descriptor, report.model, rows, coverage(report.model, report.tables)) + "\n", encoding="utf-8")
     paths += ["README.md", CODEBOOK]
     for write in export.EXPORTS:
         log(f"writing {write.__name__.removeprefix('write_')}")

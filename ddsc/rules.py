@@ -154,33 +154,45 @@ def spell_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
     return problems
 
 
-PANEL_KEYS = (("code",), ("code1", "code2"))  # the state columns of a country-year and of a dyad-year panel
+PANEL_STEMS = ("ccode", "gwcode")  # the code columns of a panel: COW's and Gleditsch-Ward's, as peace-science data name them
+PANEL_KEYS = tuple(keys for stem in PANEL_STEMS for keys in ((stem,), (f"{stem}1", f"{stem}2")))
+
+
+def member_years(memberships: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Every (system, code, year) of ``first..last`` in which a state is a member of its system on at least
+    one day; a censored spell (one the list leaves running) runs on to ``last``."""
+    start = memberships["start_date"].dt.year.clip(lower=first)
+    censored = memberships["censored"].fillna(False).astype(bool)
+    end = memberships["end_date"].dt.year.where(~censored, last).clip(upper=last)
+    spans = pd.DataFrame({"system": memberships["system"].astype("string"), "code": memberships["code"].astype("Int64"),
+                          "year": [list(range(a, b + 1)) for a, b in zip(start, end)]})
+    out = spans.explode("year").dropna(subset=["year"]).astype({"year": "int64"})
+    return out.drop_duplicates().reset_index(drop=True)
 
 
 def panel_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
-    """A panel keyed by (system, code, year) or (system, code1, code2, year) holds a row for a state (for a
-    dyad: for both states) in exactly the years it is a member of its system (state_memberships, with censored
-    memberships carried on), between its first and last year: a row in any other year is a ``non-member-year``;
-    a member year missing between two rows of the same state or dyad, or a member state with no row, is a
-    ``panel-gap``."""
+    """A panel keyed by (ccode, year) or (ccode1, ccode2, year), or the same in G&W codes (gwcode ...), with
+    its ``system``, holds a row for a state (for a dyad: for both states) in exactly the years it is a member
+    of its system (state_memberships, with censored memberships carried on), between its first and last year:
+    a row in any other year is a ``non-member-year``; a member year missing between two rows of the same
+    state or dyad, or a member state with no row, is a ``panel-gap``."""
     if "state_memberships" not in tables or "states" not in tables:
         return []
-    from ddsc.steps.panels import state_years
-
-    problems, member_years = [], {}  # the state-years of each span of years, computed once for all panels
+    problems, members_of = [], {}  # the state-years of each span of years, computed once for all panels
     for name, frame in tables.items():
         key = list(model[name].primary_key)
-        codes = next((list(c) for c in PANEL_KEYS if key == ["system", *c, "year"]), None)
-        if codes is None or frame.empty or name in ("state_memberships", "states"):
+        codes = next((list(c) for c in PANEL_KEYS if key == [*c, "year"]), None)
+        if codes is None or frame.empty or "system" not in frame:
             continue
         span = int(frame["year"].min()), int(frame["year"].max())
-        if span not in member_years:
-            member_years[span] = state_years(tables, *span)[["system", "code", "year"]]
-        members = member_years[span]
+        if span not in members_of:
+            members_of[span] = member_years(tables["state_memberships"], *span)
+        members = members_of[span]
+        members = members[members["system"].isin(set(frame["system"].astype("string").dropna()))]
         rows = pd.DataFrame({"system": frame["system"].astype("string"), "year": frame["year"].astype("int64"), "_line": frame.index + 2})
         for c in codes:
             rows[c] = frame[c].astype("Int64")
-        expected = rows[["system", *codes]].drop_duplicates() if len(codes) > 1 else members[["system", "code"]].drop_duplicates()
+        expected = rows[["system", *codes]].drop_duplicates() if len(codes) > 1 else members[["system", "code"]].rename(columns={"code": codes[0]}).drop_duplicates()
         for c in codes:
             years = members.rename(columns={"code": c})
             expected = expected.merge(years, on=["system", c]) if "year" not in expected else expected.merge(years, on=["system", c, "year"])

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -117,10 +118,14 @@ class Tables:
         if self.start(sid) is not None:
             stop = self.end(sid)
             return self.start(sid) <= day and (stop is None or day < stop)
-        if s["status"] == "signed":
-            return False
         signed, stop = _date(s["signed_date"]), self.end(sid)
         return (signed is None or signed <= day) and (stop is None or day < stop)
+
+    def first_year(self, family):
+        """The year of the family's first recorded agreement (signature, else entry into force): before it, unknown."""
+        years = [_date(s["signed_date"] or s["in_force_date"]).year for s in self.agreements.values()
+                 if s["agreement_family"] == family and (s["signed_date"] or s["in_force_date"])]
+        return min(years) if years else None
 
     def lineage(self, sid):
         seen = {sid}
@@ -146,6 +151,8 @@ def dyad_cell(t, system, partner_state, year, family, rule):
     japan = t.states_of("JPN", system)[0]
     country = t.states[partner_state]["country_id"]
     chosen = [k for k, s in t.agreements.items() if s["agreement_family"] == family and country in t.parties[k]]
+    if t.first_year(family) is None or year < t.first_year(family):
+        return None
     days = [date(year, 12, 31)] if rule == "dec31" else list(_days(year))
     both = [d for d in days if t.member(japan, d) and t.member(partner_state, d)]
     known = [k for k in chosen if any(t.known(k, d) for d in both)]
@@ -166,6 +173,8 @@ def dyad_id(t, system, partner_state, year, family):
 def country_count(t, state, year, family, rule):
     country = t.states[state]["country_id"]
     chosen = [k for k, s in t.agreements.items() if s["agreement_family"] == family and country in t.parties[k]]
+    if t.first_year(family) is None or year < t.first_year(family):
+        return None
     days = [date(year, 12, 31)] if rule == "dec31" else list(_days(year))
     days = [d for d in days if t.member(state, d)]
     known = {t.lineage(k) for k in chosen if any(t.known(k, d) for d in days)}
@@ -173,11 +182,23 @@ def country_count(t, state, year, family, rule):
     return len(known) if known == possible else None
 
 
+STEMS = {"cow": "ccode", "gw": "gwcode"}
+
+
 def _rows(name):
-    return {tuple(r[c] for c in key): r for r in read_rows(ROOT, name) for key in [_KEYS[name]]}
+    """Both systems' tables of a panel as {(system, code..., year): row}, each row also under the neutral
+    names ``code`` (``code1``, ``code2``)."""
+    out = {}
+    for system, stem in STEMS.items():
+        for r in read_rows(ROOT, f"{name}_{system}"):
+            assert r["system"] == system, (name, system, r)
+            codes = [stem] if stem in r else [f"{stem}1", f"{stem}2"]
+            r.update({c.replace(stem, "code"): r[c] for c in codes})
+            out[(system, *(r[c] for c in codes), r["year"])] = r
+    return out
 
 
-_KEYS = {"country_years": ("system", "code", "year"), "dyad_years": ("system", "code1", "code2", "year")}
+_KEYS = ("country_years", "dyad_years")
 
 
 def _cell(text, kind):
@@ -194,6 +215,15 @@ def t():
 @pytest.fixture(scope="module")
 def committed():
     return {name: _rows(name) for name in _KEYS}
+
+
+def test_a_family_is_empty_before_its_first_recorded_agreement_and_everywhere_without_one():
+    tables = _synthetic([_agreement("jp_x_raa", "reciprocal_access", "2020-12-31", "2021-01-01")], _pair("jp_x_raa"))
+    out = panels.run(tables)
+    for system, japan, partner in (("cow", 740, 900), ("gw", 740, 900)):
+        assert pd.isna(_country(out, 2019, 2, system)["jp_raa_dec31"]) and _country(out, 2020, 2, system)["jp_raa_dec31"] == 0
+        assert pd.isna(_dyad(out, 2019, system, partner)["raa_in_force_any"]) and _dyad(out, 2020, system, partner)["raa_in_force_any"] == False  # noqa: E712
+        assert out[f"country_years_{system}"]["jp_sofa_any"].isna().all() and out[f"dyad_years_{system}"]["sofa_in_force_dec31"].isna().all()
 
 
 # --- recomputed cells ----------------------------------------------------------------------------------
@@ -342,41 +372,46 @@ def test_a_planted_spell_ending_before_it_starts_fails_with_its_location(package
 
 
 def test_a_planted_gap_and_a_planted_non_member_year_fail_with_their_location(package):
-    path = table_path(package, "country_years")
+    path = table_path(package, "country_years_cow")
     lines = path.read_text(encoding="utf-8").split("\n")
-    gone = next(i for i, l in enumerate(lines) if l.startswith("cow,900,2015,"))
+    gone = next(i for i, l in enumerate(lines) if l.startswith("900,2015,cow,"))
     del lines[gone]
     path.write_text("\n".join(lines), encoding="utf-8")
-    dyads = table_path(package, "dyad_years")
+    dyads = table_path(package, "dyad_years_cow")
     text = dyads.read_text(encoding="utf-8").split("\n")
-    planted = next(i for i, l in enumerate(text) if l.startswith("cow,740,2,1952,"))
-    text[planted] = text[planted].replace("cow,740,2,1952,", "cow,740,2,1950,", 1)
+    planted = next(i for i, l in enumerate(text) if l.startswith("740,2,1952,cow,"))
+    text[planted] = text[planted].replace("740,2,1952,cow,", "740,2,1950,cow,", 1)
     dyads.write_text("\n".join(text), encoding="utf-8")
     found = _problems(package)
-    assert ("country_years", gone + 1, "year", "panel-gap") in found, found  # the 2016 row now sits where 2015 was
-    assert ("dyad_years", planted + 1, "year", "non-member-year") in found, found
+    assert ("country_years_cow", gone + 1, "year", "panel-gap") in found, found  # the 2016 row now sits where 2015 was
+    assert ("dyad_years_cow", planted + 1, "year", "non-member-year") in found, found
 
 
 def test_a_hand_edited_panel_cell_is_refused_as_stale(package):
-    path = table_path(package, "country_years")
-    text = path.read_text(encoding="utf-8")
-    row = re.search(r"^cow,900,2017,AUS,true,false,(\d+),", text, re.M)
-    path.write_text(text.replace(row.group(0), row.group(0)[: -len(row.group(1)) - 1] + str(int(row.group(1)) + 5) + ",", 1), encoding="utf-8")
+    path = table_path(package, "country_years_cow")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    column = lines[0].split(",").index("osa_projects")
+    at = next(i for i, line in enumerate(lines) if line.startswith("900,2017,cow,"))
+    cells = lines[at].split(",")
+    cells[column] = str(int(cells[column]) + 5)
+    lines[at] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
     found = check(package, derived=True).problems
-    assert [(p.table, p.kind) for p in found] == [("country_years", "stale-derived")], found
+    assert [(p.table, p.kind) for p in found] == [("country_years_cow", "stale-derived")], found
 
 
 # --- the public API and the READMEs ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("system", "stem"), [("cow", "ccode"), ("gw", "gwno")])
+@pytest.mark.parametrize(("system", "stem"), [("cow", "ccode"), ("GW", "gwcode")])
 def test_panel_selects_one_system_and_names_its_codes(system, stem):
     tables = ddsc.load(ROOT, verify=False)
     cy = ddsc.panel("country_years", system=system, tables=tables)
     dy = ddsc.panel("dyad_years", system=system, path=ROOT, verify=False)
     assert list(cy.columns[:2]) == [stem, "year"] and "system" not in cy and "code" not in cy
     assert list(dy.columns[:3]) == [f"{stem}1", f"{stem}2", "year"]
-    full = tables["country_years"]
-    assert len(cy) == int((full["system"] == system).sum()) and not cy.duplicated([stem, "year"]).any()
+    full = tables[f"country_years_{system.lower()}"]
+    assert list(full.columns[:3]) == [stem, "year", "system"] and set(full["system"]) == {system.lower()}
+    assert len(cy) == len(full) and not cy.duplicated([stem, "year"]).any()
     assert str(cy[stem].dtype) == "Int64" and str(cy["jp_acsa_dec31"].dtype) == "Int64"
     mine = pd.DataFrame({stem: [740], "year": [2017]})
     assert len(mine.merge(cy, on=[stem, "year"], validate="one_to_one")) == 1
@@ -418,6 +453,24 @@ def test_release_readme_merge_example_runs_as_written_in_r(unpacked_like):
     assert "jp_acsa_dec31" in result.stdout and "900" in result.stdout
 
 
+def test_release_readme_merge_example_for_stata_names_a_file_and_keys_that_merge_one_to_one(unpacked_like):
+    """Stata is not run here: its merge line is read as Stata would read it. ``merge 1:1 KEYS using FILE``
+    needs FILE in the release (written by the export), KEYS among its variables, unique together."""
+    from ddsc.export import write_stata
+
+    blocks = dict(_merge_blocks((unpacked_like / "README.md").read_text(encoding="utf-8")))
+    merge = re.fullmatch(r'merge 1:1 ([\w ]+?) using "([^"]+)", keep\(master match\)\n', blocks["stata"])
+    assert merge, blocks["stata"]
+    keys, file = merge.group(1).split(), merge.group(2)
+    table = re.fullmatch(r"stata/(\w+)\.dta", file).group(1)
+    one = SimpleNamespace(model={table: read_model(Source(unpacked_like))[1][table]}, tables={table: ddsc.load(unpacked_like, verify=False)[table]})
+    assert write_stata(one, unpacked_like) == [file]
+    frame = pd.read_stata(unpacked_like / file, convert_categoricals=False)
+    assert keys == ["ccode", "year"] and not frame.duplicated(keys).any() and frame[keys].notna().all().all()
+    mine = pd.DataFrame({"ccode": [900, 740], "year": [2017, 2017]})
+    assert mine.merge(frame, on=keys, how="left", validate="one_to_one")["jp_acsa_dec31"].notna().all()
+
+
 def test_repository_readme_panel_example_runs_as_written():
     block = next(text for lang, text in code_blocks(ROOT / "README.md") if lang == "python" and "ddsc.panel(" in text)
     result = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -455,13 +508,13 @@ def _pair(sid, partner="AUS"):
 
 
 def _dyad(out, year, system="cow", partner=900):
-    frame = out["dyad_years"]
-    return frame[(frame["system"] == system) & (frame["code2"] == partner) & (frame["year"] == year)].iloc[0]
+    frame = out[f"dyad_years_{system}"]
+    return frame[(frame[f"{STEMS[system]}2"] == partner) & (frame["year"] == year)].iloc[0]
 
 
 def _country(out, year, code, system="cow"):
-    frame = out["country_years"]
-    return frame[(frame["system"] == system) & (frame["code"] == code) & (frame["year"] == year)].iloc[0]
+    frame = out[f"country_years_{system}"]
+    return frame[(frame[STEMS[system]] == code) & (frame["year"] == year)].iloc[0]
 
 
 def test_rule_a_superseded_agreement_is_counted_once_and_its_successor_named():
@@ -473,7 +526,8 @@ def test_rule_a_superseded_agreement_is_counted_once_and_its_successor_named():
     assert _dyad(out, 2010)["acsa_in_force_dec31"]  # month precision before signature: in force from signature, so on 31 December
     japan, australia = _country(out, 2017, 740), _country(out, 2017, 900)
     assert (japan["jp_acsa_any"], japan["jp_acsa_dec31"], australia["jp_acsa_any"]) == (1, 1, 1)
-    assert _country(out, 2009, 900)["jp_acsa_any"] == 0
+    assert _country(out, 2017, 2)["jp_acsa_any"] == 0  # a state with no agreement of the family: none
+    assert pd.isna(_country(out, 2009, 900)["jp_acsa_any"]) and pd.isna(_dyad(out, 2009)["acsa_in_force_any"])  # before the family's first record
 
 
 def test_rule_coarse_end_counts_during_its_year_but_not_on_its_31_december():
@@ -485,15 +539,21 @@ def test_rule_coarse_end_counts_during_its_year_but_not_on_its_31_december():
     assert _dyad(out, 2019)["infosec_id"] == "jp_x_infosec" and pd.isna(_dyad(out, 2020)["infosec_id"])
 
 
-def test_rule_unknown_entry_into_force_is_empty_and_signed_only_is_false():
-    tables = _synthetic([_agreement("jp_x_equipment", "equipment_technology_transfer", "2018-04-18", status=""),
+def test_rule_unknown_entry_into_force_is_empty_from_signature_whatever_the_status():
+    """An agreement without an entry into force, merely signed or not, may be in force from its signature:
+    unknown, never false; before its signature, false (the family's record starts earlier, with PHL)."""
+    tables = _synthetic([_agreement("jp_x_equipment_0", "equipment_technology_transfer", "2010-01-01", "2010-01-01"),
+                         _agreement("jp_x_equipment", "equipment_technology_transfer", "2018-04-18", status=""),
+                         _agreement("jp_x_raa_0", "reciprocal_access", "2015-01-01", "2016-01-01"),
                          _agreement("jp_x_raa", "reciprocal_access", "2020-04-18", status="signed"),
                          _agreement("jp_x_acsa", "acquisition_cross_servicing", "2012-01-01", "2013-01-31", status="superseded")],
-                        _pair("jp_x_equipment") + _pair("jp_x_raa") + _pair("jp_x_acsa"))
+                        _pair("jp_x_equipment_0", "PHL") + _pair("jp_x_equipment") + _pair("jp_x_raa_0", "PHL") + _pair("jp_x_raa") + _pair("jp_x_acsa"))
     out = panels.run(tables)
     assert not _dyad(out, 2017)["equipment_in_force_any"] and pd.isna(_dyad(out, 2018)["equipment_in_force_any"])
     assert pd.isna(_country(out, 2020, 900)["jp_equipment_dec31"]) and _country(out, 2017, 900)["jp_equipment_dec31"] == 0
-    assert not _dyad(out, 2021)["raa_in_force_any"] and _country(out, 2021, 740)["jp_raa_any"] == 0
+    assert not _dyad(out, 2019)["raa_in_force_any"] and pd.isna(_dyad(out, 2020)["raa_in_force_any"]) and pd.isna(_dyad(out, 2021)["raa_in_force_dec31"])
+    assert _country(out, 2019, 740)["jp_raa_any"] == 1 and pd.isna(_country(out, 2021, 740)["jp_raa_any"])  # PHL's for certain, AUS's perhaps
+    assert _country(out, 2021, 840)["jp_raa_any"] == 1 and _country(out, 2021, 2)["jp_raa_any"] == 0
     # ended without an end date or a successor: in force on its first day, unknown after
     assert bool(_dyad(out, 2013)["acsa_in_force_any"]) and pd.isna(_dyad(out, 2013)["acsa_in_force_dec31"]) and pd.isna(_dyad(out, 2014)["acsa_in_force_any"])
 
@@ -505,7 +565,7 @@ def test_rule_membership_bounds_the_cells_and_rows_carry_on_after_the_list():
     out = panels.run(tables)
     assert bool(_dyad(out, 1990, partner=260)["infosec_in_force_any"]) and not _dyad(out, 1990, partner=260)["infosec_in_force_dec31"]
     assert bool(_dyad(out, 1990, partner=255)["infosec_in_force_dec31"]) and not _dyad(out, 1990, partner=260)["member_dec31"]
-    gw = out["country_years"][out["country_years"]["system"] == "gw"]
+    gw = out["country_years_gw"]
     assert gw["year"].max() == 2025 and gw[gw["year"] == 2021]["carried_forward"].all() and not gw[gw["year"] == 2020]["carried_forward"].any()
 
 
@@ -517,7 +577,7 @@ def test_training_columns_are_recomputed_from_the_trainings_of_the_latest_report
         trainings = [r for r in _csv.DictReader(handle) if r["country_id"] == "COL"]
     with (ROOT / "tables" / "programs.csv").open(encoding="utf-8", newline="") as handle:
         title = {r["program_id"]: r["us_code_title"] for r in _csv.DictReader(handle)}
-    cells = {r["year"]: r for r in read_rows(ROOT, "country_years") if r["system"] == "cow" and r["code"] == "100"}
+    cells = {r["year"]: r for r in read_rows(ROOT, "country_years_cow") if r["ccode"] == "100"}
     for year in ("1999", "2001", "2010"):
         reports = {r["report_id"] for r in trainings if r["fiscal_year"] == year}
         rows = [r for r in trainings if r["fiscal_year"] == year and r["report_id"] == max(reports)]

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import ddsc
-from ddsc.codebook import codebook
+from ddsc.codebook import codebook, coverage
 from ddsc.validate import check
 from tests.conftest import RELEASE, REQUIRE_CLIENTS, VERSION, ROOT, append_rows, run_out
 from tests.fixtures.make_fixtures import HERE, assemble
@@ -59,7 +59,7 @@ def test_parquet_export_has_schema_types(release):
 def test_committed_codebook_is_current():
     report = check(ROOT)
     desc = json.loads((ROOT / "datapackage.json").read_text())
-    assert (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8") == codebook(desc, report.model, report.rows) + "\n"
+    assert (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8") == codebook(desc, report.model, report.rows, coverage(report.model, report.tables)) + "\n"
 
 
 def test_codebook_lists_every_column_with_levels(release):

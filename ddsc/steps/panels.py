@@ -1,7 +1,8 @@
 """Derived step ``panels``: country-year and dyad-year panels in the COW and Gleditsch-Ward state systems,
-built from the validated core tables (``statutes``, ``statute_countries``, ``projects``, ``states``,
-``state_memberships``); never edited by hand. The codebook (``schemas/country_years.json``,
-``schemas/dyad_years.json``) defines every column; the rules, in short:
+one table per system with the codes named as peace science names them (COW ``ccode``, G&W ``gwcode``), built
+from the validated core tables (``statutes``, ``statute_countries``, ``projects``, ``trainings``, ``states``,
+``state_memberships``); never edited by hand. The codebook (``schemas/country_years_cow.json`` and the
+three others) defines every column; the rules, in short:
 
 - Rows: a state-year for every year from 1946 to the last full year the tables cover in which the state is a
   member of its system on at least one day; a Japan-partner dyad-year for every year both are. A censored
@@ -9,8 +10,12 @@ built from the validated core tables (``statutes``, ``statute_countries``, ``pro
 - In force on a day: from ``in_force_date`` (never before ``signed_date``) until ``end_date``, or until a
   successor (``replaces_statute_id``) enters into force; a month- or year-precision entry into force counts
   from the first day of its period, a month- or year-precision end from the last day of its period. A panel
-  cell is empty (unknown) where the tables cannot tell: no entry-into-force date for an agreement that is not
-  merely signed, or an ended agreement without an end date or successor.
+  cell is empty (unknown) where the tables cannot tell: an agreement without an entry-into-force date (one
+  only signed may have entered into force since its signature), or an ended agreement without an end date
+  or successor.
+- Coverage: an agreement family's cells are empty before the year of its first recorded agreement (the
+  tables hold no record from which to say "none"); the training cells are empty in fiscal years no report
+  covers.
 - ``*_dec31``: in force on 31 December of the year; ``*_any``: in force on at least one day of it. Both also
   require the state (and, for a dyad, Japan) to be a member on that day.
 """
@@ -35,6 +40,7 @@ FAMILIES = {  # statutes.agreement_family -> the stem of its panel columns
 ENDED = ("superseded", "repealed", "expired")
 DAY = pd.Timedelta(days=1)
 EARLIEST = pd.Timestamp("1800-01-01")
+CODE_NAMES = {"cow": "ccode", "gw": "gwcode"}  # what peace-science data call a state's code in each system
 KINDS = ("known", "possible")  # in force for certain / perhaps in force (a superset) on the days of an interval
 
 
@@ -53,6 +59,21 @@ def _japanese_agreements(tables: dict) -> pd.DataFrame:
 def _osa_projects(tables: dict) -> pd.DataFrame:
     projects = tables["projects"]
     return projects[projects["program_id"] == OSA_PROGRAM].reset_index(drop=True)
+
+
+def family_first_years(tables: dict) -> dict[str, int]:
+    """Per agreement family: the year of the first recorded agreement of Japan's (its signature, else its
+    entry into force), from which the family's panel cells are known; a family without one has none."""
+    a = _japanese_agreements(tables)
+    first = a["signed_date"].fillna(a["in_force_date"]).dt.year
+    return {str(k): int(v) for k, v in first.groupby(a["agreement_family"].astype("string")).min().dropna().items()}
+
+
+def _covered(frame: pd.DataFrame, columns: dict[str, str], firsts: dict[str, int]) -> pd.DataFrame:
+    """``frame`` with each column (-> its family) empty in the years before the family's first agreement."""
+    for column, family in columns.items():
+        frame[column] = frame[column].where(frame["year"] >= firsts.get(family, 10_000), pd.NA)
+    return frame
 
 
 def last_year(tables: dict) -> int:
@@ -106,11 +127,10 @@ def agreement_intervals(tables: dict, end: pd.Timestamp) -> pd.DataFrame:
     known_hi = stop.where(stop.notna(), (start + DAY).where(ended, end))
     possible_lo = start.fillna(a["signed_date"]).fillna(EARLIEST)
     possible_hi = stop.fillna(end)
-    not_in_force = start.isna() & (status == "signed").fillna(False).astype(bool)
     base = pd.DataFrame({"statute_id": a["statute_id"].astype("string"), "family": a["agreement_family"].astype("string"),
                          "lineage": _lineages(a), "start": start})
     known = base.assign(kind="known", lo=start, hi=known_hi)[start.notna()]
-    possible = base.assign(kind="possible", lo=possible_lo, hi=possible_hi)[~not_in_force]
+    possible = base.assign(kind="possible", lo=possible_lo, hi=possible_hi)
     out = pd.concat([known, possible], ignore_index=True)
     out["hi"] = out["hi"].clip(upper=end)
     return out[out["lo"] < out["hi"]].reset_index(drop=True)
@@ -212,6 +232,8 @@ def country_years(tables: dict, first: int, last: int) -> pd.DataFrame:
     for column in counts:  # a state-year without any agreement-year of the family: 0
         n = frame[column].fillna(0).astype("Int64")
         frame[column] = n.where(n != -1, pd.NA)
+    frame = _covered(frame, {f"jp_{stem}_{rule}": family for family, stem in FAMILIES.items() for rule in ("dec31", "any")},
+                     family_first_years(tables))
     osa = _osa(tables, spells, first, last)
     frame = frame.merge(osa, on=["system", "code", "year"], how="left")
     frame["osa_projects"] = frame["osa_projects"].fillna(0).astype("Int64")
@@ -402,7 +424,9 @@ def dyad_years(tables: dict, first: int, last: int) -> pd.DataFrame:
         for rule in ("dec31", "any"):
             columns[f"{stem}_in_force_{rule}"] = _three_valued(found[f"{stem}_known_{rule}"], found[f"{stem}_possible_{rule}"])
         columns[f"{stem}_id"] = found[f"{stem}_id"].astype("string")
-    return pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
+    frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
+    return _covered(frame, {f"{stem}_in_force_{rule}": family for family, stem in FAMILIES.items() for rule in ("dec31", "any")},
+                    family_first_years(tables))
 
 
 def _latest_ids(years: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -413,14 +437,27 @@ def _latest_ids(years: pd.DataFrame, keys: list[str]) -> pd.Series:
     return known.groupby(keys)["statute_id"].first()
 
 
+def by_system(frame: pd.DataFrame, system: str) -> pd.DataFrame:
+    """The rows of one system, its codes named as peace-science data name them (``code`` -> ``ccode`` or
+    ``gwcode``, ``code1`` -> ``ccode1`` ...), the key columns first."""
+    stem = CODE_NAMES[system]
+    out = frame[frame["system"] == system].rename(columns={"code": stem, "code1": f"{stem}1", "code2": f"{stem}2"})
+    keys = [c for c in (stem, f"{stem}1", f"{stem}2") if c in out] + ["year"]
+    return out[keys + [c for c in out if c not in keys]].reset_index(drop=True)
+
+
+PANELS = tuple(f"{panel}_{system}" for panel in ("country_years", "dyad_years") for system in CODE_NAMES)
+
+
 def run(tables: dict) -> dict[str, pd.DataFrame]:
     last = last_year(tables)
-    out = {"country_states": country_states(tables), "country_years": country_years(tables, FIRST_YEAR, last),
-           "dyad_years": dyad_years(tables, FIRST_YEAR, last)}
+    stacked = {"country_years": country_years(tables, FIRST_YEAR, last), "dyad_years": dyad_years(tables, FIRST_YEAR, last)}
+    out = {"country_states": country_states(tables)}
+    out.update({f"{name}_{system}": by_system(frame, system) for name, frame in stacked.items() for system in CODE_NAMES})
     if "trainings" in tables:
         out["unplaced_trainings"] = unplaced_trainings(place_trainings(tables, FIRST_YEAR, last))
     return out
 
 
-STEP = Step("panels", DERIVED, ("country_states", "country_years", "dyad_years", "unplaced_trainings"), run,
+STEP = Step("panels", DERIVED, ("country_states", *PANELS, "unplaced_trainings"), run,
             description="COW and Gleditsch-Ward country-years and Japan's dyad-years: agreements in force by family, OSA committed")
