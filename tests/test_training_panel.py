@@ -38,6 +38,7 @@ def test_counted_keeps_the_index_and_a_single_report_counts_all_its_rows():
 def _rows():
     return pd.DataFrame({
         "report_id": ["2019_2020", "2019_2020", "2018_2019", "2019_2020"],
+        "ordinal": [41, 42, 41, 43],
         "country": ["Angola", "Angola", "Angola", "Botswana"],
         "country_id": ["AGO", "AGO", "AGO", "BWA"],
         "country_candidates": pd.Series([pd.NA] * 4, dtype="string"),
@@ -78,6 +79,18 @@ def test_a_correction_that_matches_no_row_or_that_the_step_cannot_apply_stops_th
         fmtrpt.apply_corrections(_rows(), [_correction(**changes)], None)
 
 
+@pytest.mark.parametrize(("first", "last", "changed"), [("41", "41", [True, False]), ("42", "43", [False, True]), ("41", "42", [True, True])])
+def test_a_correction_with_a_range_of_ordinals_touches_only_the_rows_of_its_country_in_the_range(first, last, changed):
+    out = fmtrpt.apply_corrections(_rows(), [_correction(status="corrected", corrected_value="BFA", candidates="", first_ordinal=first, last_ordinal=last)], None)
+    assert [c == "BFA" for c in out["country_id"]] == [*changed, False, False]
+    assert out["country_id"].tolist()[2:] == ["AGO", "BWA"]  # ordinal 41 of another report, ordinal 43 of another country
+
+
+def test_a_range_of_ordinals_that_holds_no_row_of_the_country_stops_the_step():
+    with pytest.raises(ValueError, match="between ordinals 43 and 50"):
+        fmtrpt.apply_corrections(_rows(), [_correction(first_ordinal="43", last_ordinal="50")], None)
+
+
 def test_a_correction_for_a_report_not_being_built_is_left_aside():
     out = fmtrpt.apply_corrections(_rows(), [_correction(report_id="2017_2018")], None)
     assert out.equals(_rows())
@@ -89,10 +102,16 @@ def test_every_curated_correction_is_applied_to_the_committed_trainings():
     trainings = read_rows(ROOT, "trainings")
     for c in corrections:
         rows = [r for r in trainings if r["report_id"] == c["report_id"] and r["country_printed"] == c["country_printed"]]
+        if c["first_ordinal"]:
+            inside = lambda r: int(c["first_ordinal"]) <= int(r["training_id"][-6:]) <= int(c["last_ordinal"])  # noqa: E731
+            assert not any(f"country {c['status']}" in r["notes"] for r in rows if not inside(r)), c["correction_id"]
+            rows = [r for r in rows if inside(r)]
         assert rows, c["correction_id"]
         assert all(f"country {c['status']}" in r["notes"] for r in rows)
         if c["status"] == "unresolved":
             assert all(r["country_id"] == "" and r["country_candidates"] == c["candidates"] for r in rows)
+        if c["status"] == "corrected":
+            assert all(r["country_id"] == c["corrected_value"] for r in rows)
 
 
 # --- the crosswalk rule on made-up states ------------------------------------------------------------------
@@ -260,7 +279,7 @@ def test_every_counted_training_reaches_a_state_year_or_is_listed_with_its_reaso
 
 def test_serbia_and_montenegro_reaches_345_in_both_systems_and_angola_benin_2019_are_empty():
     scg = [r for r in read_rows(ROOT, "trainings") if r["country_id"] == "SCG" and r["counted"] == "true"]
-    assert scg and {int(r["fiscal_year"]) for r in scg} <= set(range(2000, 2006))
+    assert scg and {int(r["fiscal_year"]) for r in scg} <= set(range(2000, 2007))
     cy = {(r["system"], r[STEMS[r["system"]]], r["year"]): r for system in STEMS for r in read_rows(ROOT, f"country_years_{system}")}
     for r in scg:
         for system in ("cow", "gw"):

@@ -1,8 +1,8 @@
 """The steps that produce tables, declared in order in one place (``STEPS``): source steps turn raw files
 beside the checkout into core tables; derived steps turn validated core tables into derived tables.
 
-A step declares its layer, the tables it writes and, for a source step, the folder of its raw inputs
-(``sources/<source>/`` holds the committed manifest; the raw files lie in ``../shared/sources/<source>/``).
+A step declares its layer, the tables it writes and, for a source step, the folders of its raw inputs
+(``sources/<source>/`` holds each committed manifest; the raw files lie in ``../shared/sources/<source>/``).
 ``build.py run [STEP ...]`` runs steps and writes their tables; the build refuses derived tables that
 differ from a rebuild, and a test rebuilds every source step's tables from the raw files."""
 
@@ -23,7 +23,7 @@ class Step:
     layer: str
     outputs: tuple[str, ...]
     run: Callable = field(repr=False)
-    source: str = ""  # source steps: the folder under sources/ with the manifest of the raw inputs
+    sources: tuple[str, ...] = ()  # source steps: the folders under sources/ with the manifests of the raw inputs
     description: str = ""
 
 

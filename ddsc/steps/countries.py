@@ -97,5 +97,5 @@ def run(root: Path, raw_root: Path | None = None) -> dict[str, pd.DataFrame]:
     return {"countries": pd.DataFrame(rows, columns=fields, dtype="string").replace("", pd.NA)}
 
 
-STEP = Step("countries", SOURCE, ("countries",), run, source="state_systems",
+STEP = Step("countries", SOURCE, ("countries",), run, sources=("state_systems",),
             description="ISO 3166-1 and 3166-3 (pycountry), COW 2024 codes, Gleditsch-Ward v7 numbers, and the curation file")

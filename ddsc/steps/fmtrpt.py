@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ddsc.steps import SOURCE, Step
+from ddsc.steps import SOURCE, Step, fmtrpt_html
 from ddsc.steps.raw import read_raw
 
 SOURCE_NAME = "fmtrpt"
@@ -192,6 +192,14 @@ def dash_placeholder(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     (the raw text goes to ``notes``)."""
     hit = values.str.fullmatch(DASH_RX).fillna(False).astype(bool)
     return values.where(~hit), hit
+
+
+def dash_bullet(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A text that starts with a dash used as a list bullet (``-National Academy ... (3) -Communications
+    Institute ...``): the leading dash removed, since a cell starting with ``-`` is a formula to a
+    spreadsheet (the raw text goes to ``notes``); the dashes inside are kept."""
+    hit = values.str.match(r"^-[^ 0-9-]").fillna(False).astype(bool)
+    return values.where(~hit, values.str.slice(1)), hit
 
 
 SPACES = "[ \t\n\r\f\v]"  # whitespace as RE2 (pyarrow) matches it without falling back to Python's re
@@ -410,14 +418,15 @@ def clean(raw: pd.DataFrame, log: CleaningLog) -> tuple[pd.DataFrame, pd.DataFra
     df = df[~fragment].copy()
     rid = df["report_id"]
 
-    # 5. dashes that stand for nothing
-    touched = pd.Series(False, index=df.index)
-    for name in TEXT_FIELDS:
-        value, hit = dash_placeholder(df[name])
-        df["notes"] = _note(df["notes"], hit, name, df[name])
-        df[name] = value
-        touched |= hit
-    log.add("dash_placeholder", EMPTIED, rid[touched])
+    # 5. dashes that stand for nothing, and dashes used as list bullets
+    for rule, func, action in (("dash_placeholder", dash_placeholder, EMPTIED), ("dash_bullet", dash_bullet, CHANGED)):
+        touched = pd.Series(False, index=df.index)
+        for name in TEXT_FIELDS:
+            value, hit = func(df[name])
+            df["notes"] = _note(df["notes"], hit, name, df[name])
+            df[name] = value
+            touched |= hit
+        log.add(rule, action, rid[touched])
 
     # 6. typed values; what does not parse is emptied and its text kept in notes
     cost, formatted, bare, bad = parse_cost(df["total_cost"])
@@ -571,7 +580,8 @@ CORRECTION_STATUSES = {"corrected": CHANGED, "unresolved": EMPTIED, "doubtful": 
 def apply_corrections(frame: pd.DataFrame, corrections: list[dict], log: CleaningLog | None) -> pd.DataFrame:
     """The curated corrections of ``reference/fmtr_corrections.csv`` applied to the rows of ``frame`` (with
     ``report_id``, ``country`` as printed, ``country_id``, ``country_candidates`` and ``notes``) that each
-    names by report and printed country. ``corrected`` replaces the country, ``unresolved`` empties it and
+    names by report and printed country (and, where it gives them, by the range of ordinals, document order,
+    within the report: ``first_ordinal`` to ``last_ordinal``). ``corrected`` replaces the country, ``unresolved`` empties it and
     keeps the candidates, ``doubtful`` keeps it; every row touched gets the reason in ``notes``. A
     correction that matches no row of a report being built, or corrects a field other than ``country_id``,
     stops the step; one for a report not being built is left aside."""
@@ -583,8 +593,11 @@ def apply_corrections(frame: pd.DataFrame, corrections: list[dict], log: Cleanin
         if c["report_id"] not in reports:
             continue
         rows = (out["report_id"] == c["report_id"]) & (out["country"] == c["country_printed"]).fillna(False).astype(bool)
+        if c.get("first_ordinal") or c.get("last_ordinal"):
+            rows &= out["ordinal"].between(int(c["first_ordinal"]), int(c["last_ordinal"]))
         if not rows.any():
-            raise ValueError(f"{CORRECTION_CURATION}: no row of report {c['report_id']} prints the country {c['country_printed']!r}")
+            raise ValueError(f"{CORRECTION_CURATION}: no row of report {c['report_id']} prints the country {c['country_printed']!r}"
+                             + (f" between ordinals {c['first_ordinal']} and {c['last_ordinal']}" if c.get("first_ordinal") else ""))
         if c["status"] == "corrected":
             out.loc[rows, "country_id"] = c["corrected_value"]
         elif c["status"] == "unresolved":
@@ -648,7 +661,7 @@ def curate(df: pd.DataFrame, lines: pd.DataFrame, log: CleaningLog, root: Path) 
         "cost_usd": df["cost_usd"],
         "region": df["region"],
         "page": df["page"],
-        "citation_id": df["report_id"].map(citation_id),
+        "citation_id": df["file"].map(fmtrpt_html.page_citation).fillna(df["report_id"].map(citation_id)).astype("string"),
         "notes": df["notes"],
     })
     totals = _reconcile(lines, df)
@@ -698,10 +711,18 @@ def reports(raw: pd.DataFrame, tables: dict[str, pd.DataFrame], log: pd.DataFram
 # the step
 # =============================================================================================================
 
-def build(files: dict[str, bytes], root: Path) -> dict[str, pd.DataFrame]:
+def build(files: dict[str, bytes], root: Path, pages: dict[str, bytes] | None = None) -> dict[str, pd.DataFrame]:
+    """The tables from the extraction's XML files and the 2006-2007 report's HTML pages (``fmtrpt_html``),
+    the reports in order."""
     raw, stray = load(files)
+    if pages:
+        more, skipped = fmtrpt_html.load(pages, FIELDS)
+        raw = pd.concat([raw, more], ignore_index=True).sort_values("report_id", kind="stable", ignore_index=True)
+        stray = pd.concat([stray, skipped], ignore_index=True)
     log = CleaningLog()
-    log.add("stray_element", SKIPPED, stray["report_id"])
+    totals_rows = stray["tag"] == fmtrpt_html.COUNTRY_TOTALS_TAG
+    log.add("stray_element", SKIPPED, stray["report_id"][~totals_rows])
+    log.add("country_totals_line", SKIPPED, stray["report_id"][totals_rows])
     df, lines = clean(raw, log)
     tables = curate(df, lines, log, root)
     tables["fmtr_cleaning_log"] = log.frame()
@@ -710,11 +731,11 @@ def build(files: dict[str, bytes], root: Path) -> dict[str, pd.DataFrame]:
 
 
 def run(root: Path, raw_root: Path | None = None) -> dict[str, pd.DataFrame]:
-    return build(read_raw(root, SOURCE_NAME, raw_root), root)
+    return build(read_raw(root, SOURCE_NAME, raw_root), root, read_raw(root, fmtrpt_html.SOURCE_NAME, raw_root))
 
 
 STEP = Step("fmtrpt", SOURCE, ("trainings", "fmtr_reports", "fmtr_program_headings", "fmtr_program_totals", "fmtr_cleaning_log"), run,
-            source=SOURCE_NAME, description="Foreign Military Training Report trainings (Security Force Monitor's extraction), cleaned and curated")
+            sources=(SOURCE_NAME, fmtrpt_html.SOURCE_NAME), description="Foreign Military Training Report trainings (Security Force Monitor's extraction), cleaned and curated")
 
 
 # =============================================================================================================
@@ -752,7 +773,7 @@ def readme_figures(totals: pd.DataFrame, reports_: pd.DataFrame, log: pd.DataFra
         for r, k in bare.items())
     lines = [
         mapping,
-        f"- Program Totals lines: {n:,} (from the 2007-2008 report on; {untitled:,} of them untitled, in 2007-2008)"
+        f"- Program Totals lines: {n:,} (in the reports of {', '.join(sorted(totals['report_id'].unique()))}; {untitled:,} of them untitled, in 2007-2008)"
         + (f", {no_total:,} without an amount" if no_total else "") + ".",
         f"- Blocks whose trainings add up to their total within 1%: {ok:,} ({ok / n:.1%}); not within 1%: {len(bad):,} ({worst}).",
         f"- Of those {len(bad):,}, {len(gaps):,} have trainings without a cost in the extraction (the cost cell is empty): extraction gaps. "

@@ -39,8 +39,9 @@ def run_steps(root: Path, names: list[str], raw_root: Path | None = None, log=pr
     failed = 0
     for current in order:
         if current.layer == SOURCE:
-            if not (raw_root or default_raw_root(root)).joinpath(current.source).is_dir() and not names:
-                log(f"{current.name}: skipped, raw files of {current.source!r} not found (see sources/{current.source}/source.json)")
+            absent = [s for s in current.sources if not (raw_root or default_raw_root(root)).joinpath(s).is_dir()]
+            if absent and not names:
+                log(f"{current.name}: skipped, raw files of {absent[0]!r} not found (see sources/{absent[0]}/source.json)")
                 continue
             try:
                 outputs = current.run(root, raw_root)

@@ -168,5 +168,5 @@ def run(root: Path, raw_root: Path | None = None) -> dict[str, pd.DataFrame]:
     return frames(all_spells, state_countries(all_spells, cow_codes, read_curation(root)))
 
 
-STEP = Step("state_systems", SOURCE, ("states", "state_memberships"), run, source="state_systems",
+STEP = Step("state_systems", SOURCE, ("states", "state_memberships"), run, sources=("state_systems",),
             description="Gleditsch-Ward v7 with microstates and COW 2024: states linked to DDSC countries, and their membership spells")
