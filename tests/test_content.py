@@ -52,6 +52,21 @@ def test_in_force_agreements_have_an_entry_into_force_date_and_signed_ones_none(
             assert not s["in_force_date"], s["statute_id"]
 
 
+# 10 U.S.C. chapter 16 (Security Cooperation): its sections, subchapter by subchapter, as the Code's tables of
+# sections give them (subchapter V: uscodeweb1.house.gov; the others from a copy of the Code, see citations).
+CHAPTER_16 = {301, 311, 312, 313, 321, 322, 331, 332, 333, 334, 335, *range(341, 353), 361, 362, *range(381, 387)}
+
+
+def test_every_section_of_10_usc_chapter_16_has_its_row_with_a_heading_and_a_citation(t):
+    cited = {(r["table_name"], r["record_id"]) for r in read_rows(ROOT, "record_citations")}
+    rows = {int(m[1]): s for s in t["statutes"] if (m := re.fullmatch(r"10 U\.S\.C\. (3[0-9][0-9])", s["code_citation"]))}
+    assert set(rows) == CHAPTER_16
+    for number, s in rows.items():
+        assert s["instrument_type"] == "code_section" and s["title_en"], number
+        assert ("statutes", s["statute_id"]) in cited, number
+        assert s["parent_statute_id"] or "not confirmed" in s["notes"], number
+
+
 NO_ENTRY = "No entry into force found"
 
 
