@@ -62,6 +62,8 @@ _DECLARED = (
     Kind("membership-overlap", "membership overlap", "Two membership spells of one state overlap, or a spell ends before it starts."),
     Kind("non-member-year", "non-member year", "A panel row lies in a year in which its state (or one state of its dyad) was not a member of the system."),
     Kind("panel-gap", "panel gap", "A member year of a state (or dyad) has no panel row."),
+    Kind("entry-into-force", "entry into force", "An agreement recorded only as signed for more than a year, without an entry into force, does not say in notes what was searched ('No entry into force found: ...')."),
+    Kind("act-unknown", "act unknown", "A program's authority that is a US law lacks its act's Public Law and enactment date, and the instrument's notes do not say the enacting law was 'not confirmed'."),
     Kind("version", "version", "The version is not MAJOR.MINOR.PATCH, differs between the files that mirror it, or has no CHANGES.md entry."),
     # the repository's build (ddsc.steps.run)
     Kind("shared-field", "shared field", "A field with one meaning in several tables (an identifier, notes, a date precision; listed in ddsc/fields.py) has another type or constraint than in the table keyed by it, or than most schemas state."),

@@ -240,4 +240,41 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None, 
     return problems
 
 
-TABLE_RULES = (date_problems, cycle_problems, spell_problems, panel_problems)
+NO_ENTRY_INTO_FORCE = "No entry into force found"  # how statutes.notes says what was searched for an agreement only signed
+NOT_CONFIRMED = "not confirmed"  # how statutes.notes says an enacting law was searched for and not found
+US_LAW = ("act", "act_section", "code_section")
+
+
+def signed_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
+    """An agreement (``statutes`` with an ``agreement_family``) recorded only as ``signed``, without an entry
+    into force, more than 365 days before the newest date of the statutes must say in ``notes`` what was
+    searched (``No entry into force found: ...``): otherwise it is an ``entry-into-force`` problem."""
+    s = tables.get("statutes")
+    if s is None or s.empty or "agreement_family" not in s:
+        return []
+    dates = pd.concat([s[c] for c in ("signed_date", "in_force_date", "end_date", "enacted_date") if c in s]).dropna()
+    if dates.empty:
+        return []
+    old = (dates.max() - s["signed_date"]).dt.days > 365
+    bad = (s["agreement_family"].notna() & (s["status"].astype("string") == "signed") & s["in_force_date"].isna() & old.fillna(False)
+           & ~s["notes"].astype("string").str.contains(NO_ENTRY_INTO_FORCE, regex=False).fillna(False))
+    return [Problem("statutes", line_of(i), "status", f"{s.at[i, 'statute_id']} is only signed ({_day(s.at[i, 'signed_date'])}) more than a year before {_day(dates.max())}, "
+                    f"without an entry into force or a note '{NO_ENTRY_INTO_FORCE}: <what was searched>'", "entry-into-force") for i in _rows(bad)]
+
+
+def authority_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
+    """Every ``program_authorities`` row whose instrument is a US law (an act, an act section or a code
+    section) carries its act's Public Law and enactment date, or the instrument's ``notes`` say its enacting
+    law was searched for and ``not confirmed``: otherwise an ``act-unknown`` problem."""
+    a, s = tables.get("program_authorities"), tables.get("statutes")
+    if a is None or s is None or a.empty:
+        return []
+    own = s.set_index("statute_id")
+    kind = a["statute_id"].map(own["instrument_type"].astype("string"))
+    said = a["statute_id"].map(own["notes"].astype("string")).str.contains(NOT_CONFIRMED, regex=False).fillna(False).astype(bool)
+    bad = kind.isin(US_LAW).fillna(False).astype(bool) & (a["act_public_law"].isna() | a["act_enacted_date"].isna()) & ~said
+    return [Problem("program_authorities", line_of(i), "act_public_law", f"{a.at[i, 'program_id']} -> {a.at[i, 'statute_id']}: no Public Law and enactment date of its act, "
+                    f"and statutes.notes of {a.at[i, 'statute_id']} does not say the enacting law was '{NOT_CONFIRMED}'", "act-unknown") for i in _rows(bad)]
+
+
+TABLE_RULES = (date_problems, cycle_problems, spell_problems, panel_problems, signed_problems, authority_problems)

@@ -308,13 +308,18 @@ def _run_block(lang: str, text: str, cwd: Path):
             assert con.sql(text).fetchall()
         return
     elif lang == "stata":
-        # No Stata here: the file each `use` names is read with pandas' Stata reader instead, and the note
-        # each `notes list` names is read from the file's characteristics.
+        # No Stata here: the file each `use` names is read with pandas' Stata reader instead, the note
+        # each `notes list` names is read from the file's characteristics, and the file a `merge 1:1 KEYS
+        # using` names must hold KEYS, unique together, as Stata requires.
         used = None
         for line in text.splitlines():
             if line.startswith("use "):
                 used = cwd / line.split('"')[1]
                 assert pd.read_stata(used).shape[0] > 0
+            elif line.startswith("merge 1:1 "):
+                keys = line.split(" using ")[0].split()[2:]
+                frame = pd.read_stata(cwd / line.split('"')[1], convert_categoricals=False)
+                assert keys and not frame.duplicated(keys).any() and frame[keys].notna().all().all(), line
             else:
                 assert line.startswith("notes list ") and used is not None, line
                 assert _stata_notes(used)[line.split()[-1]][0]

@@ -5,7 +5,6 @@ country codes. Each assertion reads the committed tables."""
 import csv
 import re
 from collections import defaultdict
-from datetime import date
 
 import pytest
 
@@ -65,32 +64,6 @@ def test_every_section_of_10_usc_chapter_16_has_its_row_with_a_heading_and_a_cit
         assert s["instrument_type"] == "code_section" and s["title_en"], number
         assert ("statutes", s["statute_id"]) in cited, number
         assert s["parent_statute_id"] or "not confirmed" in s["notes"], number
-
-
-NO_ENTRY = "No entry into force found"
-
-
-def unexplained_signed_agreements(statutes: list[dict]) -> list[str]:
-    """Agreements still recorded as only signed more than a year before the newest date the statutes hold,
-    without an entry-into-force date or a note saying what was searched (``NO_ENTRY``)."""
-    days = [s[c] for s in statutes for c in ("signed_date", "in_force_date", "end_date", "enacted_date") if s[c]]
-    newest = date.fromisoformat(max(days))
-    return [s["statute_id"] for s in statutes
-            if s["agreement_family"] and s["status"] == "signed" and not s["in_force_date"] and s["signed_date"]
-            and (newest - date.fromisoformat(s["signed_date"])).days > 365 and NO_ENTRY not in s["notes"]]
-
-
-def test_no_agreement_stays_merely_signed_for_more_than_a_year_without_saying_why(t):
-    assert unexplained_signed_agreements(t["statutes"]) == []
-
-
-def test_the_signed_agreement_rule_at_its_boundaries():
-    def row(sid, signed, status="signed", notes="", in_force=""):
-        return dict(statute_id=sid, agreement_family="information_security", status=status, signed_date=signed, in_force_date=in_force, end_date="", enacted_date="", notes=notes)
-    rows = [row("newest", "2025-12-31"), row("a_year", "2024-12-31"), row("a_year_and_a_day", "2024-12-30"),
-            row("explained", "2020-01-01", notes=f"{NO_ENTRY}: searched MOFA."), row("in_force", "2020-01-01", status="in_force", in_force="2020-02-01"),
-            row("dated", "2020-01-01", in_force="2020-02-01")]
-    assert unexplained_signed_agreements(rows) == ["a_year_and_a_day"]
 
 
 @pytest.mark.parametrize(("fiscal_year", "count"), [(2023, 4), (2024, 4)])
