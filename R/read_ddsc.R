@@ -108,7 +108,7 @@ ddsc_col_types <- function(schema) {
 # <name>_<system> without its constant `system` column, keyed as peace-science data are: ccode, year
 # (or ccode1, ccode2, year) for COW; gwcode, year (or gwcode1, gwcode2, year) for Gleditsch-Ward.
 #
-#   cy <- ddsc_panel("country_years", system = "cow", path = "ddsc-1.2.0.zip")
+#   cy <- ddsc_panel("country_years", system = "cow", path = "ddsc-2.0.0.zip")
 #   merge(my_frame, cy, by = c("ccode", "year"), all.x = TRUE)
 #
 # `tables`, what read_ddsc() returned, avoids reading the release again.

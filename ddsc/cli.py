@@ -132,7 +132,7 @@ COMMANDS = {
     "validate": (cmd_validate, None, "validate the package and write nothing",
                  "List every problem as table:line:column: message.\n\n  python build.py validate"),
     "verify": (cmd_verify, _target, "check a release's checksums and re-validate its content",
-               "  python build.py verify dist/ddsc-1.2.0.zip"),
+               "  python build.py verify dist/ddsc-2.0.0.zip"),
     "diff": (cmd_diff, _diff_options, "list the rows and columns changed since an older release",
              "Rows are keyed on primary keys; changed cells show the old and the new value.\n\n  python build.py diff dist/ddsc-1.1.0.zip"),
     "cite": (cmd_cite, _cite_options, "print the citation of this version",
