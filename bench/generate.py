@@ -123,6 +123,10 @@ def tables(rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
                     data[own] = out[fk.resource][ref].iloc[rows_taken].to_numpy()
         if len(table.primary_key) > 1:
             data = data.drop_duplicates(list(table.primary_key)).reset_index(drop=True)
+        if name == "statutes":  # generated laws have no enacting act: their notes say so, as the act-unknown rule asks
+            from ddsc.rules import NOT_CONFIRMED
+
+            data["notes"] = f"The enacting law was {NOT_CONFIRMED}."
         out[name] = data
         if len(table.primary_key) == 1:
             keys[name] = data[table.primary_key[0]]

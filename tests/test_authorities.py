@@ -18,6 +18,16 @@ def _act_of(statute_id: str, statutes: dict) -> str:
     return ""
 
 
+def _section_with_public_law(statute_id: str, statutes: dict) -> str:
+    seen = []
+    while statute_id and statute_id not in seen:
+        if statutes[statute_id]["instrument_type"] == "act_section" and statutes[statute_id]["public_law"]:
+            return statute_id
+        seen.append(statute_id)
+        statute_id = statutes[statute_id]["parent_statute_id"]
+    return ""
+
+
 def test_every_authority_names_the_act_its_section_belongs_to():
     statutes = {s["statute_id"]: s for s in read_rows(ROOT, "statutes")}
     links = {(r["program_id"], r["statute_id"], r["relation"]): r for r in read_rows(ROOT, "program_statutes")}
@@ -25,10 +35,13 @@ def test_every_authority_names_the_act_its_section_belongs_to():
     assert {(r["program_id"], r["statute_id"], r["relation"]) for r in rows} == set(links)
     for row in rows:
         act = _act_of(row["statute_id"], statutes)
+        section = "" if act else _section_with_public_law(row["statute_id"], statutes)
         assert row["act_statute_id"] == act, row
-        assert row["act_public_law"] == (statutes[act]["public_law"] if act else ""), row
+        assert row["act_from"] == ("act" if act else "act_section" if section else ""), row
+        source = statutes[act or section] if act or section else None
+        assert row["act_public_law"] == (source["public_law"] if source else ""), row
         assert row["act_statutes_at_large"] == (statutes[act]["statutes_at_large"] if act else ""), row
-        assert row["act_enacted_date"] == (statutes[act]["enacted_date"] if act else ""), row
+        assert row["act_enacted_date"] == (source["enacted_date"] if source else ""), row
         link = links[(row["program_id"], row["statute_id"], row["relation"])]
         assert (row["citation_id"], row["locator"]) == (link["citation_id"], link["locator"])
 
