@@ -36,7 +36,7 @@ def test_at_least_forty_japanese_bilateral_defense_agreements_with_parties_and_s
     parties = defaultdict(set)
     for r in t["statute_countries"]:
         parties[r["statute_id"]].add(r["country_id"])
-    agreements = [s for s in t["statutes"] if s["agreement_family"] and s["country_id"] == "JPN"]
+    agreements = [s for s in t["statutes"] if s["agreement_family"] and s["issuing_country_id"] == "JPN"]
     complete = [s for s in agreements if s["signed_date"] and "JPN" in parties[s["statute_id"]] and (len(parties[s["statute_id"]]) == 2 or "North Atlantic Treaty Organization" in s["notes"])]
     assert len(complete) >= 40
     families = {s["agreement_family"] for s in complete}

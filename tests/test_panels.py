@@ -498,7 +498,7 @@ def _synthetic(statute_rows: list[dict], party_rows: list[tuple[str, str]], proj
 
 
 def _agreement(sid, family, signed, in_force="", in_force_precision="day", status="in_force", end="", end_precision="", replaces=""):
-    return dict(statute_id=sid, title_en=sid, instrument_type="agreement", country_id="JPN", signed_date=signed, signed_date_precision="day",
+    return dict(statute_id=sid, title_en=sid, instrument_type="agreement", issuing_country_id="JPN", signed_date=signed, signed_date_precision="day",
                 in_force_date=in_force, in_force_date_precision=in_force_precision if in_force else "", end_date=end, end_date_precision=end_precision,
                 agreement_family=family, status=status, replaces_statute_id=replaces)
 
