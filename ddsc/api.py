@@ -11,16 +11,37 @@ from ddsc.model import Table
 from ddsc.package import read_model
 from ddsc.source import DESCRIPTOR, ReleaseError, Source, UnsafeRelease
 
-DATA = Path(__file__).resolve().parent / "_data"
+def installed_data() -> Path | None:
+    """The folder of the data installed with the ``ddsc`` package: ``ddsc/_data`` inside the installed
+    package for a wheel; for an editable install, the repository it was installed from (its
+    ``direct_url.json``); None when there is neither."""
+    import importlib.metadata
+    import json
+    from urllib.parse import unquote, urlparse
+
+    candidates = [Path(__file__).resolve().parent / "_data"]
+    try:
+        origin = json.loads(importlib.metadata.distribution("ddsc").read_text("direct_url.json") or "{}")
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        origin = {}
+    if origin.get("dir_info", {}).get("editable") and str(origin.get("url", "")).startswith("file://"):
+        candidates.append(Path(unquote(urlparse(origin["url"]).path)))
+    return next((c for c in candidates if (c / DESCRIPTOR).is_file()), None)
+
+
+def default_root() -> Path:
+    """The package a command or ``load`` uses when none is named: the working folder when it holds
+    datapackage.json, else the data installed with ``ddsc``."""
+    if (Path.cwd() / DESCRIPTOR).is_file():
+        return Path.cwd()
+    found = installed_data()
+    if found is None:
+        raise ReleaseError("no datapackage.json in the working folder and no data installed with ddsc; name a release folder or zip")
+    return found
 
 
 def _package_root(path: Path | None) -> Path:
-    if path is not None:
-        return Path(path)
-    for candidate in (Path.cwd(), DATA):
-        if (candidate / DESCRIPTOR).is_file():
-            return candidate
-    raise ReleaseError("no datapackage.json in the working directory and no bundled data")
+    return Path(path) if path is not None else default_root()
 
 
 def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Source, dict[str, Table]]:

@@ -1,4 +1,5 @@
-"""Command line: ``python build.py [COMMAND] [options]``; ``python build.py COMMAND --help`` explains each.
+"""Command line: ``python build.py [COMMAND] [options]`` in the repository, ``ddsc [COMMAND]`` once installed
+(where the package defaults to the working folder, else the installed data); ``COMMAND --help`` explains each.
 
 The commands are declared in one table (``COMMANDS``); options may come before or after the command.
 Every failure ends with a message and exit code 1 (2 for usage), never a traceback."""
@@ -144,14 +145,21 @@ COMMANDS = {
 }
 
 
+def _program() -> str:
+    """The command as it was invoked: ``ddsc`` once installed, ``python build.py`` in the repository."""
+    return "ddsc" if sys.argv and Path(sys.argv[0]).name == "ddsc" else "python build.py"
+
+
 def _parser(default_root: Path | None) -> argparse.ArgumentParser:
+    program = _program()
+    where = "the repository" if default_root else "the working folder if it holds datapackage.json, else the data installed with ddsc"
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="package folder (holds datapackage.json; default: the repository)")
-    parser = argparse.ArgumentParser(prog="ddsc" if sys.argv and Path(sys.argv[0]).name == "ddsc" else "build.py", parents=[common], description="Validate the DDSC data package, write and check releases.",
-                                     epilog="Run 'build.py COMMAND --help' for a command's options and examples.")
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=f"package folder (holds datapackage.json; default: {where})")
+    parser = argparse.ArgumentParser(prog=program, parents=[common], description="Validate the DDSC data package, write and check releases.",
+                                     epilog=f"Run '{program} COMMAND --help' for a command's options and examples.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (func, options, short, long) in COMMANDS.items():
-        p = sub.add_parser(name, parents=[common], help=short, description=short[0].upper() + short[1:] + ".\n\n" + long,
+        p = sub.add_parser(name, parents=[common], help=short, description=short[0].upper() + short[1:] + ".\n\n" + long.replace("python build.py", program),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         if options:
             options(p)
@@ -169,13 +177,17 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    for name, default in (("out", None), ("force", False), ("root", default_root or Path.cwd())):
-        if not hasattr(args, name):
-            setattr(args, name, default)
     from ddsc.problems import escape
     from ddsc.source import UnsafeRelease
 
     try:
+        for name, default in (("out", None), ("force", False)):
+            if not hasattr(args, name):
+                setattr(args, name, default)
+        if not hasattr(args, "root"):
+            from ddsc.api import default_root as installed_or_here
+
+            args.root = default_root or installed_or_here()
         return args.func(args, time.perf_counter())
     except KeyboardInterrupt:
         _say("interrupted; nothing was changed")
