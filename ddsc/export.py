@@ -91,9 +91,12 @@ def write_sqlite(report, folder: Path) -> list[str]:
     return [SQLITE]
 
 
-def _label_column(table: Table) -> str | None:
+def label_column(table: Table, frame: pd.DataFrame) -> str | None:
+    """The column datasette shows for a row where another table links to it: the first of ``name_en``,
+    ``title_en`` and ``title`` that tells every row apart (no empty cell, no value twice); none when none
+    does (the row's key is shown: the early Foreign Military Training Reports share one title)."""
     for name in ("name_en", "title_en", "title"):
-        if name in table.field_names:
+        if name in table.field_names and frame[name].notna().all() and not frame[name].duplicated().any():
             return name
     return None
 
@@ -146,8 +149,9 @@ def datasette_metadata(report) -> dict:
             entry["description_html"] = f"{html.escape(_plain(t.description))} Where each row is cited: {how}. Column documentation: " \
                                         f'<a href="/ddsc/_columns?table_name={html.escape(t.name)}">_columns</a>.'
             del entry["description"]
-        if _label_column(t):
-            entry["label_column"] = _label_column(t)
+        label = label_column(t, report.tables[t.name])
+        if label:
+            entry["label_column"] = label
         tables[t.name] = entry
     tables["_columns"] = {"description": "What every column of every table means: type, constraints, levels and references."}
     tables["_tables"] = {"description": "Every table with its title, description, primary key and row count."}
@@ -190,10 +194,24 @@ STATA_LONG = (-2_147_483_647, 2_147_483_620)  # Stata's long; larger integers ar
 STATA_EXACT = 2**53  # a double holds every integer up to here exactly
 
 
-def stata_label(text: str) -> str:
-    """A variable or dataset label: markdown removed, cut at a word boundary to Stata's 80 characters."""
+def stata_label(text: str, width: int = STATA_LABEL) -> str:
+    """A variable or dataset label: markdown removed, cut at a word boundary to ``width`` (Stata's 80 characters)."""
     plain = " ".join(text.replace("`", "").split())
-    return plain if len(plain) <= STATA_LABEL else textwrap.shorten(plain, STATA_LABEL, placeholder="...")
+    return plain if len(plain) <= width else textwrap.shorten(plain, width, placeholder="...")
+
+
+def stata_labels(descriptions: dict[str, str]) -> dict[str, str]:
+    """The variable labels of one file, ``{variable: label}`` from ``{variable: description}``: each its
+    description as ``stata_label`` cuts it, and where two cut labels would read the same (descriptions
+    that differ only after 80 characters), each of them cut shorter and ended by its variable's name in
+    brackets, so that no two labels of a file are identical."""
+    labels = {name: stata_label(text) for name, text in descriptions.items()}
+    counts = pd.Series(list(labels.values()), dtype=object).value_counts()
+    for name, label in labels.items():
+        if counts[label] > 1:
+            suffix = f" [{name}]"
+            labels[name] = stata_label(descriptions[name], STATA_LABEL - len(suffix)) + suffix
+    return labels
 
 
 def _stata_integers(column: pd.Series, table: Table, name: str) -> pd.Series:
@@ -291,7 +309,7 @@ def write_stata(report, folder: Path) -> list[str]:
         rel = f"stata/{name}.dta"
         frame = stata_frame(report.tables[name], table)
         dates = {f.name: "td" for f in table.fields if f.type == "date"}
-        labels = {f.name: stata_label(f.description) for f in table.fields}
+        labels = stata_labels({f.name: f.description for f in table.fields})
         values = {f.name: {i: str(level) for i, level in enumerate(f.enum, 1)} for f in table.fields if f.enum}
         long_text = [f.name for f in table.fields if f.free_text]  # strL: each distinct text stored once (trainings: 253 MB -> 39 MB)
         notes = {"_dta": stata_note(table.description or table.title or name)} | {f.name: stata_note(f.description) for f in table.fields if f.description}

@@ -156,7 +156,7 @@ def test_r_reader_refuses_a_zip_slip_entry_and_writes_nothing_outside(unpacked, 
 
 
 def test_stata_files_read_back_with_labels_dates_and_integers(release):
-    from ddsc.export import stata_label
+    from ddsc.export import stata_label, stata_labels
 
     desc = json.loads((release / "datapackage.json").read_text())
     for resource in desc["resources"]:
@@ -166,8 +166,10 @@ def test_stata_files_read_back_with_labels_dates_and_integers(release):
             labels = reader.variable_labels()
             assert reader.data_label == stata_label(resource.get("title") or resource["name"])
         assert list(frame.columns) == [f["name"] for f in schema["fields"]]
+        assert len(set(labels.values())) == len(labels), resource["name"]  # no two variables of a file read the same in describe
+        expected = stata_labels({f["name"]: f["description"] for f in schema["fields"]})
         for field in schema["fields"]:
-            assert labels[field["name"]] == stata_label(field["description"])
+            assert labels[field["name"]] == expected[field["name"]]
             assert len(labels[field["name"]]) <= 80 and "`" not in labels[field["name"]]
             if field.get("type") == "date":
                 assert pd.api.types.is_datetime64_any_dtype(frame[field["name"]]), field["name"]
@@ -203,13 +205,14 @@ def _stata_notes(path: Path) -> dict[str, list[str]]:
 
 def test_stata_files_read_with_pyreadstat_give_labels_values_dates_and_full_descriptions(release):
     pyreadstat = pytest.importorskip("pyreadstat")
-    from ddsc.export import stata_label, stata_note
+    from ddsc.export import stata_label, stata_labels, stata_note
 
     desc = json.loads((release / "datapackage.json").read_text())
     for resource in desc["resources"]:
         schema = json.loads((release / resource["schema"]).read_text())
         path = release / "stata" / f"{resource['name']}.dta"
         frame, meta = pyreadstat.read_dta(str(path), apply_value_formats=False)
+        assert len(set(meta.column_labels)) == len(meta.column_labels), resource["name"]  # describe shows no two identical labels
         assert meta.file_label == stata_label(resource.get("title") or resource["name"])
         assert meta.number_rows == len(pd.read_csv(release / resource["path"], dtype=str, keep_default_na=False))
         notes = _stata_notes(path)
@@ -217,7 +220,7 @@ def test_stata_files_read_with_pyreadstat_give_labels_values_dates_and_full_desc
         assert stata_note(resource.get("description", "")) in meta.notes  # pyreadstat shows the dataset's note
         for field in schema["fields"]:
             name = field["name"]
-            assert meta.column_names_to_labels[name] == stata_label(field["description"])
+            assert meta.column_names_to_labels[name] == stata_labels({f["name"]: f["description"] for f in schema["fields"]})[name]
             assert notes[name] == [stata_note(field["description"])] and "`" not in notes[name][0]
             if field.get("type") == "date":
                 assert meta.original_variable_types[name] == "%td", name

@@ -4,7 +4,7 @@ while exact, beyond that the export refuses; labels are plain text cut at a word
 import pandas as pd
 import pytest
 
-from ddsc.export import stata_frame, stata_label
+from ddsc.export import stata_frame, stata_label, stata_labels
 from ddsc.model import Table
 
 SCHEMA = {"fields": [{"name": "row_id"}, {"name": "n", "type": "integer"}, {"name": "kind", "constraints": {"enum": ["a", "b"]}}], "primaryKey": ["row_id"]}
@@ -38,6 +38,15 @@ def test_enums_are_labelled_integers_with_missing_as_missing():
 def test_labels_lose_markdown_and_are_cut_at_a_word_boundary():
     label = stata_label("The `programs.program_id` of the program that " + "authorizes the activity " * 5)
     assert len(label) <= 80 and "`" not in label and label.endswith("...") and not label[:-3].endswith(("autho", "activ"))
+
+
+def test_labels_that_would_read_the_same_are_told_apart_by_their_variable_and_others_kept():
+    same = "Number of agreements in force " + "while the state is a member of its system " * 2
+    labels = stata_labels({"raa_dec31": same + "on 31 December", "raa_any": same + "on any day", "other": "A short description."})
+    assert labels["other"] == "A short description."
+    assert labels["raa_dec31"].endswith(" [raa_dec31]") and labels["raa_any"].endswith(" [raa_any]")
+    assert all(len(label) <= 80 for label in labels.values()) and len(set(labels.values())) == 3
+    assert stata_labels({"a": "Same text.", "b": "Same text."}) == {"a": "Same text. [a]", "b": "Same text. [b]"}
 
 
 def test_a_date_before_1678_is_written_and_read_back_as_the_same_day(tmp_path):

@@ -1,0 +1,14 @@
+"""The datasette metadata written with a release: the column that labels a linked row."""
+
+import pandas as pd
+
+from ddsc.export import label_column
+from ddsc.model import Table
+
+
+def test_a_label_column_is_one_that_tells_every_row_apart():
+    table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": "t_id"}, {"name": "name_en"}, {"name": "title"}], "primaryKey": ["t_id"]})
+    frame = lambda names, titles: pd.DataFrame({"t_id": ["a", "b"], "name_en": names, "title": titles}, dtype="string")  # noqa: E731
+    assert label_column(table, frame(["A", "B"], ["T", "T"])) == "name_en"
+    assert label_column(table, frame(["A", "A"], ["T", "U"])) == "title"  # a name given twice cannot label a link
+    assert label_column(table, frame(["A", None], ["T", "T"])) is None  # neither tells the rows apart: the key is shown
