@@ -425,8 +425,42 @@ def dyad_years(tables: dict, first: int, last: int) -> pd.DataFrame:
             columns[f"{stem}_in_force_{rule}"] = _three_valued(found[f"{stem}_known_{rule}"], found[f"{stem}_possible_{rule}"])
         columns[f"{stem}_id"] = found[f"{stem}_id"].astype("string")
     frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
-    return _covered(frame, {f"{stem}_in_force_{rule}": family for family, stem in FAMILIES.items() for rule in ("dec31", "any")},
-                    family_first_years(tables))
+    frame = _covered(frame, {f"{stem}_in_force_{rule}": family for family, stem in FAMILIES.items() for rule in ("dec31", "any")},
+                     family_first_years(tables))
+    if "jp_activities" in tables:
+        frame["two_plus_two_meetings"] = activity_counts(tables, "two_plus_two", frame, first, last)
+    return frame
+
+
+def complete_series(tables: dict, kind: str) -> pd.DataFrame:
+    """The activities of ``kind`` by partner country (role ``partner``), with, per partner, the last year
+    its series is known complete: the year of its latest recorded activity, where the partner's recorded
+    activities, in date order, are numbered 1 to n (``ordinal``) as the pages number them; none otherwise."""
+    a = tables["jp_activities"]
+    links = tables["jp_activity_countries"]
+    links = links[links["role"].astype("string") == "partner"]
+    rows = a[a["kind"].astype("string") == kind].merge(links[["activity_id", "country_id"]], on="activity_id")
+    rows = rows.assign(country_id=rows["country_id"].astype("string"), year=rows["start_date"].dt.year.astype("int64")).sort_values(["country_id", "start_date"], kind="stable")
+    numbered = rows.groupby("country_id")["ordinal"].agg(lambda o: o.notna().all() and list(o.astype("int64")) == list(range(1, len(o) + 1)))
+    last = rows.groupby("country_id")["year"].max().where(numbered)
+    return rows.assign(complete_to=rows["country_id"].map(last))
+
+
+def activity_counts(tables: dict, kind: str, frame: pd.DataFrame, first: int, last: int) -> pd.Series:
+    """Per dyad-year of ``frame``: the number of activities of ``kind`` with the partner state's country in
+    the year (by start date), placed with the crosswalk of countries to states; empty where the partner's
+    series is not known complete for that year (no recorded series, or a year after its latest recorded
+    activity)."""
+    rows = complete_series(tables, kind)
+    crosswalk = country_state_years(country_states(tables), first, last)
+    placed = rows.merge(crosswalk, on=["country_id", "year"])
+    counts = placed.groupby(["system", "code", "year"]).size()
+    covered = crosswalk.merge(rows.drop_duplicates("country_id")[["country_id", "complete_to"]], on="country_id")
+    covered = covered[covered["complete_to"].notna() & (covered["year"] <= covered["complete_to"])]
+    keys = pd.MultiIndex.from_frame(frame[["system", "code2", "year"]].astype({"code2": "Int64"}))
+    known = keys.isin(pd.MultiIndex.from_frame(covered[["system", "code", "year"]].astype({"code": "Int64"})))
+    found = pd.Series(counts.reindex(keys).to_numpy(), index=frame.index)
+    return found.fillna(0).astype("Int64").where(known, pd.NA)
 
 
 def _latest_ids(years: pd.DataFrame, keys: list[str]) -> pd.Series:
