@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 def test_each_command_has_its_own_help_with_an_example(command, capsys):
     assert main([command, "--help"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"usage: build.py {command}")
+    assert out.startswith(f"usage: python build.py {command}")  # the command as it is invoked in the repository
     assert COMMANDS[command][2].lower() in out.lower().replace("\n", " ")  # its own description, not a generic text
     assert "python build.py" in out  # an example
 
