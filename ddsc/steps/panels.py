@@ -452,10 +452,14 @@ def activity_counts(tables: dict, kind: str, frame: pd.DataFrame, first: int, la
     series is not known complete for that year (no recorded series, or a year after its latest recorded
     activity)."""
     rows = complete_series(tables, kind)
-    crosswalk = country_state_years(country_states(tables), first, last)
+    spells = country_states(tables)
+    crosswalk = country_state_years(spells, first, last)
     placed = rows.merge(crosswalk, on=["country_id", "year"])
     counts = placed.groupby(["system", "code", "year"]).size()
-    covered = crosswalk.merge(rows.drop_duplicates("country_id")[["country_id", "complete_to"]], on="country_id")
+    end = pd.Timestamp(f"{last + 1}-01-01")
+    hi = (spells["end_date"] + DAY).where(~spells["censored"].fillna(False).astype(bool), end)
+    stands = _years(spells.assign(lo=spells["start_date"], hi=hi.clip(upper=end)), "lo", "hi", first, last)  # every state-year a country stands for
+    covered = stands.merge(rows.drop_duplicates("country_id")[["country_id", "complete_to"]], on="country_id")
     covered = covered[covered["complete_to"].notna() & (covered["year"] <= covered["complete_to"])]
     keys = pd.MultiIndex.from_frame(frame[["system", "code2", "year"]].astype({"code2": "Int64"}))
     known = keys.isin(pd.MultiIndex.from_frame(covered[["system", "code", "year"]].astype({"code": "Int64"})))
