@@ -1,8 +1,9 @@
 """DDSC: the Defense Diplomacy and Security Cooperation Dataset.
 
 ``ddsc.load()`` returns the typed tables; ``ddsc.pandera_schemas(tables)`` the pandera schemas that check them;
-``ddsc.panel("country_years", system="cow")`` a panel in one state system, its codes named as COW (``ccode``) or
-Gleditsch-Ward (``gwno``) data name them."""
+``ddsc.panel("country_years", system="cow")`` a panel in one state system, keyed as COW (``ccode``, ``year``) or
+Gleditsch-Ward (``gwcode``, ``year``) data are. With no package in the working folder, the data installed with
+``ddsc`` is read."""
 
 __all__ = ["load", "pandera_schemas", "panel", "ReleaseError"]
 
