@@ -16,11 +16,11 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _validate(root: Path, derived: bool = True):
+def _validate(root: Path):
     from ddsc.problems import capped
-    from ddsc.validate import check
+    from ddsc.repository import check_repository
 
-    report = check(root, log=_say, derived=derived)
+    report = check_repository(root, log=_say)
     for line in capped(report.problems):
         _say(line)
     if report.problems:

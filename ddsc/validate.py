@@ -64,18 +64,13 @@ def version_files(source: Source, desc: dict) -> list[Problem]:
     return rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
 
 
-def check(root: Path | Source, log=_quiet, derived: bool = False, layers: tuple[str, ...] = ("core", "derived")) -> Report:
+def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] = ("core", "derived")) -> Report:
     """Validate the package at ``root`` (a folder, a release zip or an open ``Source``) and report every problem.
 
-    ``layers`` chooses the tables read; ``derived=True`` (the build of the repository) also holds the schemas
-    to the shared field definitions (``ddsc.fields``) and requires every derived table to equal its rebuild
-    from the core tables."""
+    ``layers`` chooses the tables read. The repository's own rules (shared field definitions, derived tables
+    equal to their rebuild) are added by ``ddsc.repository.check_repository``, which the build uses."""
     source = root if isinstance(root, Source) else Source(root)
     desc, model, problems = read_model(source)
-    if derived and desc is not None:  # the repository's own rules on its schemas
-        from ddsc.fields import shared_field_problems
-
-        problems += shared_field_problems(model)
     if desc is None or problems:  # the data is judged only by sound schemas: the schema's problem, not its echoes
         return Report(sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message)))
     model = {name: table for name, table in model.items() if table.layer in layers}
@@ -96,10 +91,6 @@ def check(root: Path | Source, log=_quiet, derived: bool = False, layers: tuple[
     for rule in rules.TABLE_RULES:
         problems += rule(typed, present)
     problems += version_files(source, desc)
-    if derived and not problems:
-        from ddsc.steps.run import stale_problems
-
-        problems += stale_problems(typed, model, source)
     checks = sum(len(s.columns) + len(s.checks) for s in schemas.values()) + len(rules.TABLE_RULES) + 1
     ordered = sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
     return Report(ordered, {name: len(frame) for name, frame in typed.items()}, checks, desc, model, typed if not ordered else {}, source)

@@ -4,7 +4,7 @@ CSV tables (a walk up parent_statute_id to the first act); a hand-edited cell fa
 import csv
 import io
 
-from ddsc.validate import check
+from ddsc.repository import check_repository
 from tests.conftest import ROOT, read_rows
 
 
@@ -60,5 +60,5 @@ def test_a_hand_edited_derived_cell_fails_the_build_at_its_line(package):
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
-    found = {(p.table, p.line, p.kind) for p in check(package, derived=True).problems}
+    found = {(p.table, p.line, p.kind) for p in check_repository(package).problems}
     assert ("program_authorities", 2, "stale-derived") in found, found

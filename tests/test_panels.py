@@ -23,6 +23,7 @@ import ddsc
 from ddsc.codebook import release_readme
 from ddsc.package import read_model
 from ddsc.render import to_csv
+from ddsc.repository import check_repository
 from ddsc.source import Source
 from ddsc.steps import panels
 from ddsc.steps.run import core_tables
@@ -396,7 +397,7 @@ def test_a_hand_edited_panel_cell_is_refused_as_stale(package):
     cells[column] = str(int(cells[column]) + 5)
     lines[at] = ",".join(cells)
     path.write_text("\n".join(lines), encoding="utf-8")
-    found = check(package, derived=True).problems
+    found = check_repository(package).problems
     assert [(p.table, p.kind) for p in found] == [("country_years_cow", "stale-derived")], found
 
 

@@ -8,23 +8,9 @@ differ from a rebuild, and a test rebuilds every source step's tables from the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from ddsc.steps.step import DERIVED, SOURCE, Step
 
-SOURCE, DERIVED = "source", "derived"
-
-
-@dataclass(frozen=True)
-class Step:
-    """``run`` of a source step: ``run(root, raw_root) -> {table: frame}``; of a derived step:
-    ``run(tables) -> {table: frame}`` from the validated, typed core tables."""
-
-    name: str
-    layer: str
-    outputs: tuple[str, ...]
-    run: Callable = field(repr=False)
-    sources: tuple[str, ...] = ()  # source steps: the folders under sources/ with the manifests of the raw inputs
-    description: str = ""
+__all__ = ["DERIVED", "SOURCE", "Step", "all_steps", "step", "producer"]
 
 
 def _steps() -> tuple[Step, ...]:

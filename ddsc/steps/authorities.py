@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ddsc.steps import DERIVED, Step
+from ddsc.steps.step import DERIVED, Step
 
 ACT, SECTION = "act", "act_section"
 ACT_FIELDS = ("title_en", "public_law", "statutes_at_large", "enacted_date", "enacted_date_precision")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ddsc.steps import SOURCE, Step
+from ddsc.steps.step import SOURCE, Step
 from ddsc.steps.raw import read_raw, text_rows
 
 ISO_NOTE = "Japanese name from the iso-codes translation shipped with pycountry."

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ddsc.steps import SOURCE, Step, fmtrpt_html
+from ddsc.steps import fmtrpt_html
+from ddsc.steps.step import SOURCE, Step
 from ddsc.steps.raw import read_raw
 
 SOURCE_NAME = "fmtrpt"

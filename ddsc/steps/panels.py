@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ddsc.steps import DERIVED, Step
+from ddsc.steps.step import DERIVED, Step
 
 FIRST_YEAR = 1946
 JAPAN = "JPN"

@@ -64,7 +64,7 @@ def core_tables(root: Path) -> dict | None:
     """The validated, typed core tables of the package (None when they are not valid)."""
     from ddsc.validate import check
 
-    report = check(root, derived=False, layers=("core",))
+    report = check(root, layers=("core",))
     return report.tables if report.valid else None
 
 

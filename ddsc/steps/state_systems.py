@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ddsc.steps import SOURCE, Step
+from ddsc.steps.step import SOURCE, Step
 from ddsc.steps.raw import read_raw, text_rows
 
 CURATION = "reference/state_curation.csv"
