@@ -15,6 +15,8 @@ from ddsc.steps import panels
 from ddsc.validate import check
 from tests.conftest import ROOT, append_rows, read_rows
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 STEMS = {"cow": "ccode", "gw": "gwcode"}
 
 

@@ -15,6 +15,8 @@ from ddsc.steps import fmtrpt as F
 from ddsc.steps.raw import default_raw_root, manifest, read_raw
 from tests.conftest import ROOT, append_rows, run, table_path
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 RAW = default_raw_root(ROOT)
 
 

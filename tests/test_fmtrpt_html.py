@@ -19,6 +19,8 @@ from ddsc.steps import fmtrpt_html as H
 from ddsc.steps.raw import default_raw_root, manifest, read_raw
 from tests.conftest import ROOT, table_path
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 RAW = default_raw_root(ROOT)
 HEADER = "<TR>" + "".join(f"<TD><P>{c}</P></TD>" for c in H.COLUMNS) + "</TR>"
 

@@ -30,6 +30,8 @@ from ddsc.steps.run import core_tables
 from ddsc.validate import check
 from tests.conftest import ROOT, append_rows, code_blocks, need, read_rows, table_path
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 FAMILIES = {"reciprocal_access": "raa", "acquisition_cross_servicing": "acsa", "information_security": "infosec",
             "equipment_technology_transfer": "equipment", "security_treaty": "security_treaty", "status_of_forces": "sofa"}
 ENDED = {"superseded", "repealed", "expired"}

@@ -9,9 +9,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pytest
 from ddsc.validate import validate
 from tests.conftest import append_rows
 from tests.fixtures.make_fixtures import HERE, assemble
+
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
 
 EXAMPLES = int(os.environ.get("DDSC_PROPERTY_EXAMPLES", "20"))  # raise for a longer run
 TEXT = st.from_regex(r"[A-Za-z日本防衛][A-Za-z0-9 ,\"'日本防衛()]{0,30}[A-Za-z0-9日本防衛.)]", fullmatch=True)

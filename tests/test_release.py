@@ -9,6 +9,8 @@ from frictionless import validate as frictionless_validate
 from ddsc import release
 from tests.conftest import RELEASE, ROOT, VERSION, run
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 
 def _build(package, out, capsys, *extra):
     return run(["--root", str(package), "--out", str(out), *extra], capsys)

@@ -16,6 +16,8 @@ from ddsc.validate import check
 from tests.conftest import RELEASE, REQUIRE_CLIENTS, VERSION, ROOT, append_rows, run_out
 from tests.fixtures.make_fixtures import HERE, assemble
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 
 @pytest.mark.parametrize("where", ["folder", "zip", "package"])
 def test_load_types_dates_integers_enums_and_keeps_na_text(release, where):

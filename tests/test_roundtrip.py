@@ -14,6 +14,8 @@ import ddsc
 from ddsc.validate import check
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 
 @pytest.fixture(scope="module")
 def validated():

@@ -14,6 +14,8 @@ from ddsc.steps import SOURCE, all_steps
 from ddsc.steps.raw import RawSourceError, default_raw_root, descriptor_sources, manifest, read_raw
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 RAW = default_raw_root(ROOT)
 SOURCE_STEPS = [s for s in all_steps() if s.layer == SOURCE]
 

@@ -15,6 +15,8 @@ import pytest
 from ddsc.steps import fmtrpt, panels
 from tests.conftest import ROOT, read_rows
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 # --- the counted rule -------------------------------------------------------------------------------------
 
 STEMS = {"cow": "ccode", "gw": "gwcode"}  # the code column of each system's panel

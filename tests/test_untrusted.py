@@ -17,6 +17,8 @@ from ddsc.source import UnsafeRelease
 from tests.conftest import RELEASE, append_rows, run, table_path
 from tests.fixtures.make_fixtures import HERE, assemble
 
+pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+
 
 def _members(archive: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(archive) as zipped:
