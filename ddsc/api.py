@@ -9,6 +9,7 @@ import pandas as pd
 
 from ddsc.model import Table
 from ddsc.package import read_model
+from ddsc.rules import CODE_NAMES
 from ddsc.source import DESCRIPTOR, ReleaseError, Source, UnsafeRelease
 
 def installed_data() -> Path | None:
@@ -108,7 +109,7 @@ def load(path: str | Path | None = None, verify: bool = True) -> dict[str, pd.Da
 
 
 PANELS = ("country_years", "dyad_years")
-SYSTEMS = ("cow", "gw")
+SYSTEMS = tuple(CODE_NAMES)
 
 
 def panel(name: str, system: str = "cow", path: str | Path | None = None, verify: bool = True, tables: dict | None = None) -> pd.DataFrame:

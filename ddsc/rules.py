@@ -154,8 +154,8 @@ def spell_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
     return problems
 
 
-PANEL_STEMS = ("ccode", "gwcode")  # the code columns of a panel: COW's and Gleditsch-Ward's, as peace-science data name them
-PANEL_KEYS = tuple(keys for stem in PANEL_STEMS for keys in ((stem,), (f"{stem}1", f"{stem}2")))
+CODE_NAMES = {"cow": "ccode", "gw": "gwcode"}  # each state system's code column, as peace-science data name it
+PANEL_KEYS = tuple(keys for stem in CODE_NAMES.values() for keys in ((stem,), (f"{stem}1", f"{stem}2")))
 
 
 def member_years(memberships: pd.DataFrame, first: int, last: int) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ddsc.rules import CODE_NAMES
 from ddsc.steps.step import DERIVED, Step
 
 FIRST_YEAR = 1946
@@ -40,7 +41,6 @@ FAMILIES = {  # statutes.agreement_family -> the stem of its panel columns
 ENDED = ("superseded", "repealed", "expired")
 DAY = pd.Timedelta(days=1)
 EARLIEST = pd.Timestamp("1800-01-01")
-CODE_NAMES = {"cow": "ccode", "gw": "gwcode"}  # what peace-science data call a state's code in each system
 KINDS = ("known", "possible")  # in force for certain / perhaps in force (a superset) on the days of an interval
 
 
