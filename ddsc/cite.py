@@ -1,50 +1,71 @@
-"""The citation of the current version, from CITATION.cff, as APA text and BibTeX."""
+"""The citation of the current version, from CITATION.cff, as APA text, BibTeX or CFF; with ``table``, the
+works that table rests on too (the references of CITATION.cff its resource names in ``sources``)."""
 
 from pathlib import Path
-
-import yaml
-
-
-MAX_CFF_BYTES = 1 << 20
-
-
-class _NoAliases(yaml.SafeLoader):
-    """YAML without anchors and aliases (an alias bomb expands a small file without bound) and without
-    duplicate keys (readers disagree on which one wins)."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
-            raise yaml.YAMLError("anchors and aliases are not accepted in CITATION.cff")
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node, deep=False):
-        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
-        duplicated = sorted({str(k) for k in keys if keys.count(k) > 1})
-        if duplicated:
-            raise yaml.YAMLError(f"key {duplicated[0]!r} is given twice in CITATION.cff")
-        return super().construct_mapping(node, deep=deep)
-
 
 def citation(root: Path) -> dict:
     """CITATION.cff of the package at ``root``, read through the safe opener (no symlink, FIFO or device,
     size limited), without aliases or duplicate keys."""
-    from ddsc.source import Source, UnsafeRelease
+    from ddsc.package import read_cff
+    from ddsc.source import Source
 
-    source = Source(root)
-    data = source.read("CITATION.cff")
-    if len(data) > MAX_CFF_BYTES:
-        raise UnsafeRelease(f"CITATION.cff: larger than {MAX_CFF_BYTES} bytes")
-    try:
-        meta = yaml.load(data.decode("utf-8"), Loader=_NoAliases)  # noqa: S506 - a SafeLoader subclass
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ValueError(f"CITATION.cff: {err}") from None
-    if not isinstance(meta, dict) or not all(k in meta for k in ("title", "version", "authors", "date-released")):
+    meta = read_cff(Source(root).read("CITATION.cff"))
+    if not all(k in meta for k in ("title", "version", "authors", "date-released")):
         raise ValueError("CITATION.cff: needs title, version, authors and date-released")
     return meta
 
 
+def works(root: Path, meta: dict, table: str) -> list[dict]:
+    """The references of CITATION.cff that the resource ``table`` names in its ``sources``, in that order.
+    ValueError when the package has no such table."""
+    from ddsc.package import descriptor
+    from ddsc.source import Source
+
+    desc, problems = descriptor(Source(root))
+    resources = {r.get("name"): r for r in (desc or {}).get("resources", []) if isinstance(r, dict)}
+    if problems or table not in resources:
+        raise ValueError(f"no table {table!r} in the package (tables: {', '.join(sorted(map(str, resources)))})")
+    by_title = {r.get("title"): r for r in meta.get("references") or [] if isinstance(r, dict)}
+    return [by_title[s["title"]] for s in resources[table].get("sources", []) if s.get("title") in by_title]
+
+
 def _authors(meta: dict) -> list[str]:
     return [a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in meta["authors"]]
+
+
+def _pages(ref: dict) -> str:
+    where = ", ".join(str(x) for x in (ref.get("journal"), ref.get("volume")) if x)
+    pages = f"{ref['start']}-{ref['end']}" if ref.get("start") and ref.get("end") else ""
+    return ", ".join(x for x in (where, pages) if x)
+
+
+def reference_apa(ref: dict) -> str:
+    """One reference of CITATION.cff as APA-like text: authors, (year), title, [kind], where, version, address."""
+    kind = {"data": "Data set", "software": "Computer software", "report": "Report"}.get(ref.get("type"), "")
+    head = f"{' & '.join(_authors(ref))} ({ref['year']}). " if ref.get("year") else f"{' & '.join(_authors(ref))}. "
+    parts = [ref["title"] + (f" [{kind}]" if kind else "")]
+    parts += [x for x in (_pages(ref), ref.get("collection-title"), (ref.get("publisher") or {}).get("name")) if x]
+    if ref.get("version"):
+        parts.append(f"Version {ref['version']}")
+    if ref.get("commit"):
+        parts.append(f"commit {ref['commit']}")
+    address = ref.get("url") or ref.get("repository-code")
+    return head + ". ".join(parts) + "." + (f" {address}" if address else "")
+
+
+def reference_bibtex(ref: dict, key: str) -> str:
+    entry = {"article": "article", "report": "techreport", "book": "book"}.get(ref.get("type"), "misc")
+    fields = {"author": " and ".join("{" + a + "}" if "," not in a else a for a in _authors(ref)), "title": "{" + ref["title"] + "}"}
+    for name, value in (("journal", ref.get("journal")), ("volume", ref.get("volume")), ("year", ref.get("year")), ("version", ref.get("version")),
+                        ("publisher", (ref.get("publisher") or {}).get("name")), ("series", ref.get("collection-title")),
+                        ("pages", f"{ref['start']}--{ref['end']}" if ref.get("start") and ref.get("end") else None),
+                        ("url", ref.get("url") or ref.get("repository-code")), ("note", ref.get("notes"))):
+        if value:
+            fields[name] = value
+    if entry == "techreport":
+        fields["institution"] = fields["author"]
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+    return f"@{entry}{{{key},\n{body}\n}}"
 
 
 def apa(meta: dict) -> str:
@@ -67,4 +88,30 @@ def bibtex(meta: dict) -> str:
     return f"@misc{{ddsc_{meta['version'].replace('.', '_')},\n{body}\n}}"
 
 
-FORMATS = {"apa": apa, "bibtex": bibtex}
+def cff(meta: dict) -> str:
+    import yaml
+
+    keep = {k: meta[k] for k in ("cff-version", "message", "type", "title", "authors", "version", "date-released", "license", "doi") if k in meta}
+    return yaml.safe_dump(keep, allow_unicode=True, sort_keys=False).rstrip("\n")
+
+
+def _cff_refs(refs: list[dict]) -> str:
+    import yaml
+
+    return yaml.safe_dump({"references": refs}, allow_unicode=True, sort_keys=False).rstrip("\n")
+
+
+FORMATS = {"apa": apa, "bibtex": bibtex, "cff": cff}
+
+
+def text(meta: dict, fmt: str, refs: list[dict] = (), table: str = "") -> str:
+    """The dataset's citation in ``fmt``, then the works ``table`` rests on, each in the same format."""
+    out = [FORMATS[fmt](meta)]
+    if table:
+        out.append(f"\nUsing the table {table}, cite also the works it rests on:" if refs else f"\nThe table {table} rests on no work beyond the sources its rows cite.")
+        if refs and fmt == "cff":
+            out.append(_cff_refs(list(refs)))
+        else:
+            out += [reference_bibtex(r, f"ddsc_{table}_{i}") if fmt == "bibtex" else reference_apa(r) for i, r in enumerate(refs, 1)]
+        out.append(f"\nEach row of {table} is also cited to its own source page in record_citations (see citations).")
+    return "\n".join(out)

@@ -85,7 +85,8 @@ def cmd_cite(args, started: float) -> int:
     from ddsc import cite as citing
 
     meta = citing.citation(args.root)
-    print(citing.FORMATS[args.format](meta))
+    refs = citing.works(args.root, meta, args.table) if args.table else []
+    print(citing.text(meta, args.format, refs, args.table or ""))
     return 0
 
 
@@ -118,7 +119,8 @@ def _build_options(parser):
 
 
 def _cite_options(parser):
-    parser.add_argument("--format", choices=["apa", "bibtex"], default="apa", help="citation format (default: apa)")
+    parser.add_argument("--format", choices=["apa", "bibtex", "cff"], default="apa", help="citation format (default: apa)")
+    parser.add_argument("--table", help="also print the works this table rests on (for example trainings)")
 
 
 def _run_options(parser):
@@ -137,7 +139,7 @@ COMMANDS = {
     "diff": (cmd_diff, _diff_options, "list the rows and columns changed since an older release",
              "Rows are keyed on primary keys; changed cells show the old and the new value.\n\n  python build.py diff dist/ddsc-1.1.0.zip"),
     "cite": (cmd_cite, _cite_options, "print the citation of this version",
-             "  python build.py cite\n  python build.py cite --format bibtex"),
+             "  python build.py cite\n  python build.py cite --format bibtex\n  python build.py cite --table trainings"),
     "run": (cmd_run, _run_options, "run the steps that produce tables (source steps need the raw files)",
             "Source steps read raw files checked against sources/<source>/MANIFEST.csv; derived steps read the core tables.\n\n  python build.py run\n  python build.py run countries --sources ../shared/sources"),
     "codebook": (cmd_codebook, None, "rewrite docs/codebook.md from the schemas",

@@ -7,6 +7,8 @@ import json
 import math
 import re
 
+import yaml
+
 from ddsc.model import KNOWN_TYPES, Table
 from ddsc.text import INVISIBLE_RX
 from ddsc.problems import Problem
@@ -45,6 +47,39 @@ def read_json(source: Source, rel: str, where: str) -> tuple[object, list[Proble
         return None, [Problem(rel, 1, "", "invalid JSON: a number has too many digits to be read", "invalid-json")]
 
 
+MAX_CFF_BYTES = 1 << 20
+
+
+class _NoAliases(yaml.SafeLoader):
+    """YAML without anchors and aliases (an alias bomb expands a small file without bound) and without
+    duplicate keys (readers disagree on which one wins)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            raise yaml.YAMLError("anchors and aliases are not accepted in CITATION.cff")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        duplicated = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if duplicated:
+            raise yaml.YAMLError(f"key {duplicated[0]!r} is given twice in CITATION.cff")
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_cff(data: bytes) -> dict:
+    """CITATION.cff as a mapping: size limited, without aliases or duplicate keys; ValueError when it is not one."""
+    if len(data) > MAX_CFF_BYTES:
+        raise ValueError(f"CITATION.cff: larger than {MAX_CFF_BYTES} bytes")
+    try:
+        meta = yaml.load(data.decode("utf-8"), Loader=_NoAliases)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ValueError(f"CITATION.cff: {err}") from None
+    if not isinstance(meta, dict):
+        raise ValueError("CITATION.cff: not a mapping")
+    return meta
+
+
 def descriptor(source: Source) -> tuple[dict | None, list[Problem]]:
     desc, problems = read_json(source, DESCRIPTOR, DESCRIPTOR)
     if problems:
@@ -58,7 +93,7 @@ def descriptor(source: Source) -> tuple[dict | None, list[Problem]]:
 # R, the legacy datapackage library) read different rows than we validated: it is refused, not ignored.
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "skipInitialSpace": False, "lineTerminator": "\n"}
 RESOURCE_FIXED = {"encoding": ("utf-8",), "format": ("csv",), "mediatype": ("text/csv",), "scheme": ("file",), "profile": ("tabular-data-resource",)}
-RESOURCE_REFUSED = ("compression", "hash", "bytes", "data", "sources")
+RESOURCE_REFUSED = ("compression", "hash", "bytes", "data")
 CONSTRAINTS = {"required": bool, "unique": bool, "pattern": str, "enum": list, "minimum": (int, float, str), "maximum": (int, float, str),
                "minLength": int, "maxLength": int}
 FIELD_NAME = r"[a-z][a-z0-9_]*"
@@ -77,6 +112,9 @@ def resource_problems(where: str, res: dict) -> list[Problem]:
         if key in res and (not isinstance(res[key], str) or res[key].lower() not in allowed):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{key}", f"{key} {res[key]!r} is not supported; use {allowed[0]!r} or leave it out", "descriptor"))
     problems += [Problem(DESCRIPTOR, 1, f"{where}.{key}", f"{key} is not supported in a resource; leave it out", "descriptor") for key in RESOURCE_REFUSED if key in res]
+    sources = res.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, dict) and isinstance(s.get("title"), str) and s["title"].strip() for s in sources):
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.sources", "sources must be a list of objects, each with a title (a reference of CITATION.cff)", "descriptor"))
     return problems
 
 

@@ -240,6 +240,19 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None, 
     return problems
 
 
+def reference_problems(desc: dict, references: list | None) -> list[Problem]:
+    """Each work a resource names in its ``sources`` is a reference of CITATION.cff (by title), so that
+    ``cite --table`` can print it; ``references`` is CITATION.cff's list (None when the file has none)."""
+    titles = {r.get("title") for r in references or [] if isinstance(r, dict)}
+    problems = []
+    for res in desc.get("resources", []):
+        for i, work in enumerate(res.get("sources", []) if isinstance(res, dict) else []):
+            title = work.get("title") if isinstance(work, dict) else None
+            if title not in titles:
+                problems.append(Problem("datapackage.json", 1, f"resources.{res.get('name')}.sources[{i}]", f"{title!r} is not the title of a reference in CITATION.cff", "reference"))
+    return problems
+
+
 NO_ENTRY_INTO_FORCE = "No entry into force found"  # how statutes.notes says what was searched for an agreement only signed
 NOT_CONFIRMED = "not confirmed"  # how statutes.notes says an enacting law was searched for and not found
 US_LAW = ("act", "act_section", "code_section")

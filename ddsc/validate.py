@@ -11,7 +11,7 @@ import pandas as pd
 from ddsc import rules
 from ddsc.checks import pandera_schemas, schema_problems
 from ddsc.model import Table
-from ddsc.package import read_model
+from ddsc.package import read_cff, read_model
 from ddsc.problems import Problem, line_of
 from ddsc.read import read_table
 from ddsc.source import Source, UnsafeRelease
@@ -61,7 +61,12 @@ def version_files(source: Source, desc: dict) -> list[Problem]:
         zenodo = json.loads(texts[".zenodo.json"]) if texts[".zenodo.json"] else None
     except json.JSONDecodeError as err:
         return [Problem(".zenodo.json", err.lineno, "", f"invalid JSON: {err.msg}", "invalid-json")]
-    return rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
+    problems = rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
+    try:
+        references = read_cff(texts["CITATION.cff"].encode("utf-8")).get("references") if texts["CITATION.cff"] else None
+    except ValueError as err:
+        return problems + [Problem("CITATION.cff", 1, "", str(err), "reference")]
+    return problems + rules.reference_problems(desc, references if isinstance(references, list) else None)
 
 
 def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] = ("core", "derived")) -> Report:
