@@ -25,15 +25,36 @@ def _meetings():
     return [dict(r, partner=partner[r["activity_id"]]) for r in read_rows(ROOT, "jp_activities") if r["kind"] == "two_plus_two"]
 
 
-def test_every_recorded_two_plus_two_series_is_numbered_one_to_n_in_date_order():
+def _series() -> dict[str, list[dict]]:
     by_partner = defaultdict(list)
     for m in _meetings():
         by_partner[m["partner"]].append(m)
-    assert {"AUS", "IND", "GBR", "FRA", "IDN", "PHL", "DEU"} <= set(by_partner)
-    for partner, meetings in by_partner.items():
-        meetings.sort(key=lambda m: m["start_date"])
-        assert [int(m["ordinal"]) for m in meetings] == list(range(1, len(meetings) + 1)), partner
-    assert len(by_partner["AUS"]) == 12  # MOFA: "the 12th Japan-Australia 2+2" (5 September 2025)
+    return {p: sorted(ms, key=lambda m: m["start_date"]) for p, ms in by_partner.items()}
+
+
+def _complete(meetings: list[dict]) -> bool:
+    return [m["ordinal"] for m in meetings] == [str(i) for i in range(1, len(meetings) + 1)]
+
+
+def test_every_recorded_two_plus_two_series_is_numbered_one_to_n_in_date_order():
+    series = _series()
+    assert {"AUS", "IND", "GBR", "FRA", "IDN", "PHL", "DEU"} <= set(series)
+    for partner, meetings in series.items():
+        if partner != "USA":
+            assert _complete(meetings), partner
+    assert len(series["AUS"]) == 12  # MOFA: "the 12th Japan-Australia 2+2" (5 September 2025)
+
+
+def test_the_security_consultative_committee_is_recorded_from_its_20th_meeting_and_left_unknown_in_the_panel():
+    """MOFA numbers the meeting of 27 September 1995 the 20th, the first with cabinet-level members on both sides;
+    the later meetings are not numbered, so the series cannot be shown complete and its panel cells stay empty."""
+    scc = _series()["USA"]
+    assert scc[0]["start_date"] == "1995-09-27" and scc[0]["ordinal"] == "20"
+    assert all(m["ordinal"] == "" for m in scc[1:]) and not _complete(scc)
+    assert len({m["start_date"] for m in scc}) == len(scc) == 20
+    assert all(m["program_id"] == "jp_us_security_consultative_committee" for m in scc)
+    for system in STEMS:
+        assert {r["two_plus_two_meetings"] for r in read_rows(ROOT, f"dyad_years_{system}") if r["country_id2"] == "USA"} == {""}
 
 
 def test_every_activity_has_a_partner_and_a_citation():
@@ -47,7 +68,7 @@ def test_every_activity_has_a_partner_and_a_citation():
 def test_every_two_plus_two_cell_of_the_dyad_panel_equals_its_recount(system):
     """Recomputed with csv only: a cell counts the meetings with the state's country in the year; it is
     empty for a country without a recorded series and for years after its latest recorded meeting."""
-    meetings = _meetings()
+    meetings = [m for ms in _series().values() if _complete(ms) for m in ms]
     last = defaultdict(int)
     counts = Counter()
     for m in meetings:
@@ -63,6 +84,44 @@ def test_every_two_plus_two_cell_of_the_dyad_panel_equals_its_recount(system):
         else:
             assert row["two_plus_two_meetings"] == "", (country, year)
     assert checked > 100 and sum(counts.values()) == len(meetings)
+
+
+def test_every_capacity_building_project_has_its_recipient_field_and_program():
+    recipients = defaultdict(set)
+    for link in read_rows(ROOT, "jp_activity_countries"):
+        recipients[link["activity_id"]].add((link["country_id"], link["role"]))
+    projects = [a for a in read_rows(ROOT, "jp_activities") if a["kind"] == "capacity_building"]
+    assert len(projects) >= 50
+    for a in projects:
+        assert a["field_ja"] and a["agency_id"] == "jp_mod" and a["program_id"] == "jp_capacity_building_assistance", a["activity_id"]
+        assert [role for _, role in recipients[a["activity_id"]]] == ["recipient"], a["activity_id"]
+
+
+def test_every_osa_delivery_hands_over_its_own_grant_to_the_grant_s_recipient():
+    grants = {p["project_id"]: p for p in read_rows(ROOT, "projects")}
+    recipient = {l["activity_id"]: l["country_id"] for l in read_rows(ROOT, "jp_activity_countries") if l["role"] == "recipient"}
+    deliveries = [a for a in read_rows(ROOT, "jp_activities") if a["kind"] == "osa_delivery"]
+    assert deliveries
+    for a in deliveries:
+        grant = grants[a["project_id"]]
+        assert grant["program_id"] == a["program_id"] == "jp_osa"
+        assert grant["recipient_country_id"] == recipient[a["activity_id"]], a["activity_id"]
+        assert a["start_date"] >= grant["agreement_date"], a["activity_id"]  # handed over after the exchange of notes
+
+
+def test_every_capacity_building_total_is_recounted_from_the_activity_rows():
+    """recorded_countries: distinct recipients of capacity-building rows starting up to the end of the statement's
+    year (all rows for an undated page); difference = stated - recorded."""
+    kind = {a["activity_id"]: (a["kind"], int(a["start_date"][:4])) for a in read_rows(ROOT, "jp_activities")}
+    links = [(l["country_id"], kind[l["activity_id"]][1]) for l in read_rows(ROOT, "jp_activity_countries")
+             if kind[l["activity_id"]][0] == "capacity_building" and l["role"] == "recipient"]
+    totals = read_rows(ROOT, "jp_capacity_building_totals")
+    assert {t["total_id"] for t in totals} >= {"mod_white_paper_2025", "mod_capacity_building_index"}
+    for t in totals:
+        recorded = {c for c, year in links if not t["year"] or year <= int(t["year"])}
+        assert int(t["recorded_countries"]) == len(recorded), t["total_id"]
+        assert int(t["difference"]) == int(t["stated_countries"]) - len(recorded), t["total_id"]
+        assert t["explanation"].startswith(f"Recorded here: {len(recorded)} countries"), t["total_id"]
 
 
 def _tables(ordinals: list, dates: list) -> dict:
@@ -119,6 +178,16 @@ def test_repository_readme_activities_example_runs_as_written_and_gives_the_tabl
     block = next(text for lang, text in code_blocks(ROOT / "README.md") if lang == "python" and "jp_activities" in text)
     result = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    import ast
+
+    lines = result.stdout.splitlines()
     first_india = min(m["start_date"] for m in _meetings() if m["partner"] == "IND")
     with_australia = sum(1 for m in _meetings() if m["partner"] == "AUS")
-    assert result.stdout.split() == [first_india, str(with_australia)]
+    assert lines[:2] == [first_india, str(with_australia)]
+    kind = {a["activity_id"]: a for a in read_rows(ROOT, "jp_activities")}
+    links = [(l, kind[l["activity_id"]]) for l in read_rows(ROOT, "jp_activity_countries")]
+    in_2022 = {(l["country_id"], a["field_en"]) for l, a in links if a["kind"] == "capacity_building" and a["start_date"].startswith("2022")}
+    assert set(ast.literal_eval(lines[2])) == in_2022 and in_2022
+    per_year = Counter(a["start_date"][:4] for l, a in links if a["kind"] == "exercise" and l["country_id"] == "GBR")
+    printed = dict(line.split() for line in lines[4:] if line[:1].isdigit())
+    assert {y: int(n) for y, n in printed.items()} == dict(per_year)
