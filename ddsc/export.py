@@ -92,10 +92,10 @@ def write_sqlite(report, folder: Path) -> list[str]:
 
 
 def label_column(table: Table, frame: pd.DataFrame) -> str | None:
-    """The column datasette shows for a row where another table links to it: the first of ``name_en``,
-    ``title_en`` and ``title`` that tells every row apart (no empty cell, no value twice); none when none
-    does (the row's key is shown: the early Foreign Military Training Reports share one title)."""
-    for name in ("name_en", "title_en", "title"):
+    """The column datasette shows for a row where another table links to it: the first of ``label``,
+    ``name_en``, ``title_en`` and ``title`` that tells every row apart (no empty cell, no value twice);
+    none when none does (the row's key is shown)."""
+    for name in ("label", "name_en", "title_en", "title"):
         if name in table.field_names and frame[name].notna().all() and not frame[name].duplicated().any():
             return name
     return None
@@ -156,9 +156,13 @@ def datasette_metadata(report) -> dict:
     tables["_columns"] = {"description": "What every column of every table means: type, constraints, levels and references."}
     tables["_tables"] = {"description": "Every table with its title, description, primary key and row count."}
     queries = {name: {"title": title, "sql": sql.strip()} for name, (title, table, sql) in CANNED.items() if table in report.model and "statutes" in report.model}
+    links = "".join(f'<li><a href="/ddsc/{html.escape(name)}">{html.escape(q["title"])}</a></li>' for name, q in queries.items())
     return {
         "title": f"{desc.get('title', 'DDSC')} {desc.get('version', '')}".strip(),
-        "description": _plain(desc.get("description", "")) + " Column documentation: the _columns table.",
+        "description_html": f"<p>{html.escape(_plain(desc.get('description', '')))}</p>"
+                            + (f"<p>First questions (canned queries):</p><ul>{links}</ul>" if links else "")
+                            + '<p>What every column means: the <a href="/ddsc/_columns">_columns</a> table; every table: '
+                              '<a href="/ddsc/_tables">_tables</a>.</p>',
         "license": licence.get("name", ""), "license_url": licence.get("path", ""),
         "source": "DDSC release " + str(desc.get("version", "")), "source_url": desc.get("homepage", ""),
         "extra_css_urls": ["data:text/css," + WEB_CSS.replace(" ", "%20")],

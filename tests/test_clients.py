@@ -121,6 +121,13 @@ def test_datasette_opens_on_data_with_japanese_rendered_and_links_that_answer(un
             link.click()
             page.wait_for_load_state("load")
             assert page.url.endswith("/ddsc/agencies/us_dsca") and "Defense Security Cooperation Agency" in page.content()
+            page.goto(f"{base}/", wait_until="load")  # the home page links the first questions
+            page.locator('a[href="/ddsc/agreements_in_force"]').first.click()
+            page.wait_for_load_state("load")
+            assert page.url.endswith("/ddsc/agreements_in_force")
+            page.goto(f"{base}/ddsc/trainings?report_id=2016_2017&_size=5", wait_until="load")
+            report = page.locator('table.rows-and-columns a[href="/ddsc/fmtr_reports/2016_2017"]').first
+            assert report.inner_text().strip() == "FMTR 2016-2017"  # each report's own short label, not a shared title
             page.goto(f"{base}/ddsc/programs/us_fms", wait_until="load")
             page.screenshot(path=str(ARTIFACTS / "program-row.png"))
             assert "Foreign Military Sales" in page.content()

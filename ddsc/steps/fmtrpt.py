@@ -688,6 +688,7 @@ def reports(raw: pd.DataFrame, tables: dict[str, pd.DataFrame], log: pd.DataFram
         matched = totals[totals["report_id"] == report]["matches"]
         rows.append({
             "report_id": report,
+            "label": f"FMTR {report.replace('_', '-')}",
             "title": titles[citation_id(report)]["title"],
             "fiscal_year_first": own["fiscal_year"].min(),
             "fiscal_year_last": own["fiscal_year"].max(),
