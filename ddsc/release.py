@@ -68,6 +68,10 @@ def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
     for write in export.EXPORTS:
         log(f"writing {write.__name__.removeprefix('write_')}")
         paths += write(report, folder)
+    from ddsc.site import write_site
+
+    log("writing site")
+    paths += write_site(report, folder, {p: sha256((folder / p).read_bytes()) for p in paths})
     (folder / SUMS).write_text(checksums(folder, paths), encoding="utf-8")
     return paths + [SUMS]
 

@@ -360,3 +360,51 @@ def test_every_command_of_the_repository_readme_runs_as_written(tmp_path):
     assert _run([str(ROOT / ".venv" / "bin" / "python"), "build.py"], cwd=work).returncode == 0
     for lang, text in blocks[1:]:
         _run_block(lang, text, work)
+
+
+# A character drawn in the page's font: its pixels differ from those of two private-use characters, which no
+# font has (a missing glyph is drawn as the same box for both).
+GLYPH_JS = """(text) => {
+  const c = document.createElement('canvas'); c.width = 64; c.height = 64;
+  const x = c.getContext('2d'); x.font = '40px ' + getComputedStyle(document.body).fontFamily;
+  const px = t => { x.clearRect(0, 0, 64, 64); x.fillText(t, 4, 48); return Array.from(x.getImageData(0, 0, 64, 64).data).join(','); };
+  const box = px('\\ue000');
+  return box === px('\\ue001') && px(text) !== box;
+}"""
+
+
+SITE_JS = """() => {
+  const imgs = [...document.images].map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0]);
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
+  return {imgs, links, width: document.documentElement.scrollWidth};
+}"""
+
+
+def test_the_site_opens_offline_with_its_figures_links_and_japanese(unpacked):
+    """Every page of site/ from the file system, no network: images load, every link names a file the
+    release holds, nothing overflows a 1400 px window, and Japanese renders with a CJK font."""
+    chromium, sync = _browser()
+    site = unpacked / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert (site / "index.html") in pages and len(pages) == len(_resources()) + 1
+    with sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.route("http*://**", lambda route: route.abort())  # offline: any web request fails
+        for path in pages:
+            page.goto(path.as_uri(), wait_until="load")
+            found = page.evaluate(SITE_JS)
+            assert all(ok for _, ok in found["imgs"]), (path.name, found["imgs"])
+            assert found["width"] <= 1400, (path.name, found["width"])
+            for href in found["links"]:
+                target = (path.parent / href.split("#")[0]).resolve()
+                assert target.is_file() and unpacked.resolve() in target.parents, (path.name, href)
+        page.goto((site / "index.html").as_uri(), wait_until="load")
+        assert len(page.evaluate(SITE_JS)["imgs"]) == 5
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "site-home.png"), full_page=True)
+        page.goto((site / "tables" / "jp_activities.html").as_uri(), wait_until="load")
+        page.screenshot(path=str(ARTIFACTS / "site-jp_activities.png"))
+        assert page.locator("td", has_text="日豪").first.is_visible()
+        assert page.evaluate(GLYPH_JS, "日"), "Japanese renders as empty boxes in the site's font; install fonts-noto-cjk"
+        browser.close()
