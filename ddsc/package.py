@@ -59,6 +59,7 @@ def descriptor(source: Source) -> tuple[dict | None, list[Problem]]:
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "skipInitialSpace": False, "lineTerminator": "\n"}
 RESOURCE_FIXED = {"encoding": ("utf-8",), "format": ("csv",), "mediatype": ("text/csv",), "scheme": ("file",), "profile": ("tabular-data-resource",)}
 RESOURCE_REFUSED = ("compression", "hash", "bytes", "data", "sources")
+LAYERS = ("core", "derived")  # curated or produced by a source step; built from the core tables
 CONSTRAINTS = {"required": bool, "unique": bool, "pattern": str, "enum": list, "minimum": (int, float, str), "maximum": (int, float, str),
                "minLength": int, "maxLength": int}
 FIELD_NAME = r"[a-z][a-z0-9_]*"
@@ -77,6 +78,8 @@ def resource_problems(where: str, res: dict) -> list[Problem]:
         if key in res and (not isinstance(res[key], str) or res[key].lower() not in allowed):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{key}", f"{key} {res[key]!r} is not supported; use {allowed[0]!r} or leave it out", "descriptor"))
     problems += [Problem(DESCRIPTOR, 1, f"{where}.{key}", f"{key} is not supported in a resource; leave it out", "descriptor") for key in RESOURCE_REFUSED if key in res]
+    if res.get("layer", "core") not in LAYERS:
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.layer", f"layer {res['layer']!r} is not one of {', '.join(LAYERS)}", "descriptor"))
     return problems
 
 

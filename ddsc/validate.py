@@ -64,16 +64,17 @@ def version_files(source: Source, desc: dict) -> list[Problem]:
     return rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
 
 
-def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] = ("core", "derived")) -> Report:
+def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] | None = None) -> Report:
     """Validate the package at ``root`` (a folder, a release zip or an open ``Source``) and report every problem.
 
-    ``layers`` chooses the tables read. The repository's own rules (shared field definitions, derived tables
+    Every table is judged, whatever its layer (``ddsc.package`` refuses a layer other than core and derived);
+    ``layers`` chooses some (the steps read the core tables alone). The repository's own rules (shared field definitions, derived tables
     equal to their rebuild) are added by ``ddsc.repository.check_repository``, which the build uses."""
     source = root if isinstance(root, Source) else Source(root)
     desc, model, problems = read_model(source)
     if desc is None or problems:  # the data is judged only by sound schemas: the schema's problem, not its echoes
         return Report(sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message)))
-    model = {name: table for name, table in model.items() if table.layer in layers}
+    model = {name: table for name, table in model.items() if layers is None or table.layer in layers}
     text, typed, skip = {}, {}, {}
     for name, table in model.items():
         arrow, found = read_table(source, table.path, table.field_names, name)
