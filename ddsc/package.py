@@ -134,6 +134,9 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"enum levels must differ: {', '.join(map(repr, repeated))} given more than once", "schema-constraint"))
         if "enum" in cons and (not isinstance(cons["enum"], list) or not cons["enum"]):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum is not a non-empty list", "schema-constraint"))
+        why = _levels_problem(spec.get("type", "string"), cons.get("enum"))
+        if why:
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", why, "schema-constraint"))
     if len(set(names)) != len(names):
         problems.append(Problem(DESCRIPTOR, 1, where, "duplicate field names", "schema-fields"))
     pk = schema.get("primaryKey", [])
@@ -162,6 +165,28 @@ def _foreign_key_problems(where: str, fk, names: list, table: str, names_of: dic
     elif names_of[resource] is not None:
         problems += [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown field {resource}.{r}", "schema-key") for r in refs if r not in names_of[resource]]
     return problems
+
+
+ENUM_TYPES = ("string", "integer")  # the types whose levels every export keeps (a boolean, date or number level would not survive)
+
+
+def _levels_problem(kind: str, levels) -> str | None:
+    """Why ``levels`` cannot be the enum of a field of type ``kind``: levels are values of the type, written as
+    the type writes them, so that a cell in the levels has passed the type check too (None when they can)."""
+    if not isinstance(levels, list) or not levels or not all(isinstance(v, str) for v in levels):
+        return None  # refused above, with what is wrong with the list itself
+    if kind not in ENUM_TYPES:
+        return f"enum is supported on string and integer fields, not on a {kind} field"
+    if kind == "integer":
+        import pandas as pd
+
+        from ddsc.model import parse_numbers
+
+        parsed = parse_numbers(pd.Series(levels, dtype="string"), "integer")
+        bad = [level for level, value in zip(levels, parsed) if pd.isna(value) or str(value) != level]
+        if bad:
+            return f"the levels of an integer field must be integers written plainly (1, -2), not {', '.join(map(repr, bad[:3]))}"
+    return None
 
 
 def pattern_problem(pattern: str) -> str | None:

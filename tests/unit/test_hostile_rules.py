@@ -42,3 +42,23 @@ def test_a_layer_other_than_core_or_derived_is_refused_by_validate_and_verify(tm
     (root / "SHA256SUMS").write_text(checksums(root, ["datapackage.json", "tables/things.csv", "CITATION.cff", "CHANGES.md"]))
     assert [p for p in verify_release(root)] == ["datapackage.json:1:resources.things.layer: layer " + repr(layer) + " is not one of core, derived"]
     _refused_by_load(root)
+
+
+# --- 6. an enum never replaces the type check ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "levels", "rows"), [
+    ("n", ["1", "abc"], ROWS.replace("t1,1,", "t1,abc,")),  # 'abc' would pass as an integer
+    ("n", ["1", "02"], ROWS.replace("t2,2,", "t2,02,")),  # an integer not written as the type writes it
+    ("flag", ["true", "yes"], ROWS.replace("t1,1,true", "t1,1,yes")),  # 'yes' would pass as a boolean
+    ("day", ["2020-01-01", "2021-02-03"], ROWS),  # a date enum validated, then failed the build
+], ids=["abc-integer", "02-integer", "yes-boolean", "date-enum"])
+def test_an_enum_whose_levels_are_not_values_of_the_type_is_refused(tmp_path, name, levels, rows):
+    root = tiny(tmp_path / "pkg", lambda d: constrain(d, name, enum=levels), rows)
+    assert _found(root) == [("datapackage.json", 1, f"schemas.things.{name}", "schema-constraint")]
+    _refused_by_load(root)
+
+
+def test_an_integer_enum_of_integers_is_accepted_and_checks_its_cells(tmp_path):
+    assert _problems(tmp_path, lambda d: constrain(d, "n", enum=["1", "2", "-3"])) == []
+    assert _problems(tmp_path / "x", lambda d: constrain(d, "n", enum=["1", "2"]), ROWS.replace("t2,2,", "t2,+2,")) == [("things", 3, "n", "enum")]
