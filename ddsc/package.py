@@ -127,8 +127,8 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
             why = pattern_problem(cons["pattern"])
             if why:
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"invalid pattern {cons['pattern']!r}: {why}", "schema-constraint"))
-        if isinstance(cons.get("enum"), list) and any(not isinstance(v, str) or re.search(INVISIBLE_RX, v) for v in cons["enum"]):
-            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum levels must be text without control or invisible characters", "schema-constraint"))
+        if isinstance(cons.get("enum"), list) and any(not isinstance(v, str) or re.search(INVISIBLE_RX, v) or v != v.strip() for v in cons["enum"]):
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "enum levels must be text without control or invisible characters or surrounding whitespace", "schema-constraint"))
         elif isinstance(cons.get("enum"), list) and len(set(cons["enum"])) < len(cons["enum"]):
             repeated = sorted({v for v in cons["enum"] if cons["enum"].count(v) > 1})
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"enum levels must differ: {', '.join(map(repr, repeated))} given more than once", "schema-constraint"))

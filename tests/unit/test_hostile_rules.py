@@ -62,3 +62,27 @@ def test_an_enum_whose_levels_are_not_values_of_the_type_is_refused(tmp_path, na
 def test_an_integer_enum_of_integers_is_accepted_and_checks_its_cells(tmp_path):
     assert _problems(tmp_path, lambda d: constrain(d, "n", enum=["1", "2", "-3"])) == []
     assert _problems(tmp_path / "x", lambda d: constrain(d, "n", enum=["1", "2"]), ROWS.replace("t2,2,", "t2,+2,")) == [("things", 3, "n", "enum")]
+
+
+# --- 7. a pattern does not let control characters, bidirectional marks or surrounding spaces through ---------
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("t\x1f1", "invisible-character"),  # U+001F separates the parts of a composite key
+    ("t\u202e1", "invisible-character"),
+    ("t\u200b1", "invisible-character"),
+    (" t1", "whitespace"),
+    ("t1 ", "whitespace"),
+])
+def test_text_with_a_pattern_keeps_the_rules_of_text(tmp_path, value, kind):
+    rows = ROWS.replace("t1,", f"{value},", 1)
+    assert _problems(tmp_path, lambda d: constrain(d, "thing_id", pattern=".+"), rows) == [("things", 2, "thing_id", kind)]
+
+
+def test_a_pattern_decides_what_a_value_may_start_with(tmp_path):
+    assert _problems(tmp_path, lambda d: constrain(d, "thing_id", pattern="[-+=@a-z0-9]+"), ROWS.replace("t1,", "-t1,", 1)) == []
+
+
+@pytest.mark.parametrize("level", [" a", "a ", "a\u00a0"])
+def test_an_enum_level_with_surrounding_whitespace_is_refused(tmp_path, level):
+    assert _problems(tmp_path, lambda d: constrain(d, "kind", enum=[level, "b"])) == [("datapackage.json", 1, "schemas.things.kind", "schema-constraint")]
