@@ -63,6 +63,13 @@ LAYERS = ("core", "derived")  # curated or produced by a source step; built from
 CONSTRAINTS = {"required": bool, "unique": bool, "pattern": str, "enum": list, "minimum": (int, float, str), "maximum": (int, float, str),
                "minLength": int, "maxLength": int}
 FIELD_NAME = r"[a-z][a-z0-9_]*"
+# Field properties that change how a cell is parsed, with the one value the reader honours (None: none is).
+PARSING = {"trueValues": ["true"], "falseValues": ["false"], "decimalChar": ".", "groupChar": None, "bareNumber": True, "missingValues": [""]}
+
+
+def _same(value, honoured) -> bool:
+    """``value`` is the JSON value ``honoured`` itself (1 is not true, 1.0 is not 1)."""
+    return honoured is not None and json.dumps(value, sort_keys=True) == json.dumps(honoured, sort_keys=True)
 
 
 def resource_problems(where: str, res: dict) -> list[Problem]:
@@ -73,7 +80,7 @@ def resource_problems(where: str, res: dict) -> list[Problem]:
         problems.append(Problem(DESCRIPTOR, 1, f"{where}.dialect", "dialect must be an inline object (not a path or URL)", "descriptor"))
     else:
         problems += [Problem(DESCRIPTOR, 1, f"{where}.dialect.{key}", f"dialect {key} {value!r} is not supported; the tables are read as {DIALECT.get(key, 'absent')!r}", "descriptor")
-                     for key, value in dialect.items() if key not in DIALECT or DIALECT[key] != value]
+                     for key, value in dialect.items() if not _same(value, DIALECT.get(key))]
     for key, allowed in RESOURCE_FIXED.items():
         if key in res and (not isinstance(res[key], str) or res[key].lower() not in allowed):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{key}", f"{key} {res[key]!r} is not supported; use {allowed[0]!r} or leave it out", "descriptor"))
@@ -101,6 +108,8 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
         names.append(spec["name"])
         if spec.get("format", "default") != "default":
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"format {spec['format']!r} is not supported (dates are YYYY-MM-DD)", "field-type"))
+        problems += [Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"{key} {spec[key]!r} is not supported: cells are read " + (f"with {key} {honoured!r}" if honoured is not None else f"without {key}"), "field-type")
+                     for key, honoured in PARSING.items() if key in spec and not _same(spec[key], honoured)]
         if spec.get("type", "string") not in KNOWN_TYPES:
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"unknown field type {spec.get('type')!r}; use one of {', '.join(KNOWN_TYPES)}", "field-type"))
         cons = spec.get("constraints", {})

@@ -86,3 +86,31 @@ def test_a_pattern_decides_what_a_value_may_start_with(tmp_path):
 @pytest.mark.parametrize("level", [" a", "a ", "a\u00a0"])
 def test_an_enum_level_with_surrounding_whitespace_is_refused(tmp_path, level):
     assert _problems(tmp_path, lambda d: constrain(d, "kind", enum=[level, "b"])) == [("datapackage.json", 1, "schemas.things.kind", "schema-constraint")]
+
+
+# --- 8. what changes how a cell is parsed is refused, not ignored ----------------------------------------
+
+
+@pytest.mark.parametrize(("name", "key", "value"), [
+    ("flag", "trueValues", ["yes"]), ("flag", "falseValues", ["no", "false"]), ("n", "decimalChar", ","),
+    ("n", "groupChar", ","), ("n", "bareNumber", False), ("n", "missingValues", ["", "NA"]),
+])
+def test_a_field_property_that_changes_parsing_is_refused(tmp_path, name, key, value):
+    root = tiny(tmp_path / "pkg", lambda d: field(d, name).update({key: value}))
+    assert _found(root) == [("datapackage.json", 1, f"schemas.things.{name}", "field-type")]
+    _refused_by_load(root)
+
+
+@pytest.mark.parametrize(("key", "value"), [("header", 1), ("header", 1.0), ("doubleQuote", 1), ("skipInitialSpace", 0)])
+def test_a_dialect_value_equal_to_the_default_only_in_python_is_refused(tmp_path, key, value):
+    root = tiny(tmp_path / "pkg", lambda d: d["resources"][0].update(dialect={key: value}))
+    assert _found(root) == [("datapackage.json", 1, f"resources.things.dialect.{key}", "descriptor")]
+
+
+def test_the_values_the_reader_honours_may_be_stated(tmp_path):
+    def edit(d):
+        field(d, "flag").update(trueValues=["true"], falseValues=["false"])
+        field(d, "n").update(decimalChar=".", bareNumber=True, missingValues=[""])
+        d["resources"][0]["dialect"] = {"header": True, "doubleQuote": True}
+
+    assert _problems(tmp_path, edit) == []
