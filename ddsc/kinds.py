@@ -23,7 +23,7 @@ _DECLARED = (
     Kind("descriptor", "descriptor", "datapackage.json is not an object, declares no resources, or a resource has no valid or a duplicate name."),
     Kind("schema-fields", "schema fields", "A Table Schema has no list of fields, a field without a name, or duplicate field names."),
     Kind("field-type", "field type", "A field declares a type other than string, integer, number, boolean or date, a format or another property that changes how a cell is parsed (trueValues, falseValues, decimalChar, groupChar, bareNumber, missingValues), or its constraints are not an object."),
-    Kind("schema-constraint", "schema constraint", "A constraint cannot be honoured: a pattern that does not compile, a bound or flag of the wrong type, a minimum above its maximum, an enum that is not a non-empty list of distinct text levels, or whose levels are not values of the field's type (enums are on string and integer fields)."),
+    Kind("schema-constraint", "schema constraint", "A constraint cannot be honoured: a pattern that does not compile, a bound or flag of the wrong type, a constraint on a type it does not fit (a length or pattern on a non-text field, a bound on text or an enum), a minimum above its maximum, an enum that is not a non-empty list of distinct text levels, or whose levels are not values of the field's type (enums are on string and integer fields)."),
     Kind("schema-key", "schema key", "A primary or foreign key names a field, resource or reference field that does not exist, or a foreign key is malformed."),
     # bytes and structure of a CSV file (ddsc.read)
     Kind("encoding", "encoding", "A byte order mark, a NUL byte, a carriage return or invalid UTF-8."),

@@ -116,9 +116,12 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
         if not isinstance(cons, dict):
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", "constraints is not an object", "field-type"))
             continue
+        unfit = _unfit(spec.get("type", "string"), cons)
         for key, value in cons.items():
             if key not in CONSTRAINTS:
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key!r} is not supported; use {', '.join(CONSTRAINTS)}", "schema-constraint"))
+            elif key in unfit:
+                problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key} {value!r} is not supported on {unfit[key]} field", "schema-constraint"))
             elif CONSTRAINTS[key] is bool and not isinstance(value, bool):
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {key} must be true or false (a JSON boolean, no quotes), not {value!r}", "schema-constraint"))
             elif key in ("minimum", "maximum"):
@@ -130,9 +133,9 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
         for low, high in (("minimum", "maximum"), ("minLength", "maxLength")):
             bounds = [cons.get(low), cons.get(high)]
             kind = spec.get("type", "string") if low == "minimum" else "integer"
-            if None not in bounds and not any(_bound_problem(kind, b) for b in bounds) and all(not isinstance(b, bool) for b in bounds) and bounds[0] > bounds[1]:
+            if None not in bounds and low not in unfit and not any(_bound_problem(kind, b) for b in bounds) and all(not isinstance(b, bool) for b in bounds) and bounds[0] > bounds[1]:
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"constraint {low} {bounds[0]!r} is greater than {high} {bounds[1]!r}: no value can pass", "schema-constraint"))
-        if isinstance(cons.get("pattern"), str):
+        if isinstance(cons.get("pattern"), str) and "pattern" not in unfit:
             why = pattern_problem(cons["pattern"])
             if why:
                 problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"invalid pattern {cons['pattern']!r}: {why}", "schema-constraint"))
@@ -174,6 +177,23 @@ def _foreign_key_problems(where: str, fk, names: list, table: str, names_of: dic
     elif names_of[resource] is not None:
         problems += [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown field {resource}.{r}", "schema-key") for r in refs if r not in names_of[resource]]
     return problems
+
+
+FITS = {"pattern": ("string",), "minLength": ("string",), "maxLength": ("string",), "minimum": ("integer", "number", "date"), "maximum": ("integer", "number", "date")}
+
+
+def _unfit(kind: str, cons: dict) -> dict[str, str]:
+    """The constraints of ``cons`` that do not fit a field of type ``kind`` (a length on an integer, a pattern
+    on a number, a bound on text or on an enum, whose levels are its values), each with what the field is."""
+    if kind not in KNOWN_TYPES:
+        return {}  # refused as an unknown type
+    out = {}
+    for key, types in FITS.items():
+        if key in cons and kind not in types:
+            out[key] = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+        elif key in cons and key in ("minimum", "maximum") and "enum" in cons:
+            out[key] = "an enum"
+    return out
 
 
 ENUM_TYPES = ("string", "integer")  # the types whose levels every export keeps (a boolean, date or number level would not survive)

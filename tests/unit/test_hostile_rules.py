@@ -114,3 +114,20 @@ def test_the_values_the_reader_honours_may_be_stated(tmp_path):
         d["resources"][0]["dialect"] = {"header": True, "doubleQuote": True}
 
     assert _problems(tmp_path, edit) == []
+
+
+# --- 9. a constraint on a type it does not fit is a schema problem, not exception text at line 1 ---------
+
+
+@pytest.mark.parametrize(("name", "constraints"), [
+    ("n", {"minLength": 1}), ("day", {"maxLength": 3}), ("flag", {"minLength": 1, "maxLength": 0}),
+    ("kind", {"minimum": "a"}), ("note", {"maximum": "z"}), ("n", {"pattern": "[0-9]+"}), ("day", {"pattern": "(["}),
+])
+def test_a_constraint_on_a_type_it_does_not_fit_is_one_schema_problem(tmp_path, name, constraints):
+    root = tiny(tmp_path / "pkg", lambda d: constrain(d, name, **constraints))
+    assert _found(root) == [("datapackage.json", 1, f"schemas.things.{name}", "schema-constraint")] * len(constraints)
+    _refused_by_load(root)
+
+
+def test_a_bound_on_an_integer_enum_is_refused(tmp_path):
+    assert _problems(tmp_path, lambda d: constrain(d, "n", enum=["1", "2"], minimum=1)) == [("datapackage.json", 1, "schemas.things.n", "schema-constraint")]
