@@ -7,6 +7,7 @@ The type maps sit together here; nothing else in the code states a column's type
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -53,9 +54,13 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return days.where(days >= FIRST_DAY)  # both read year 0000, which no calendar date has
 
 
+MAX_INTEGER = 2**53 - 1  # the largest integer a double holds exactly, with every integer below it: Stata, R and JavaScript read integers so
+
+
 def parse_numbers(text: pd.Series, kind: str) -> pd.Series:
     """Integers (``kind`` "integer") or numbers of a text column, parsed in Arrow; missing where a cell does
-    not have the shape, where an integer has more than 18 digits (it may not fit 64 bits: refused, never
+    not have the shape, where an integer lies beyond ``MAX_INTEGER`` either way (a Stata or R file, or a
+    JavaScript client, would hold another number; more than 18 digits are refused before the cast, never
     wrapped around), or where a number is infinite (``1e400``). The only number parser."""
     strings = arrow_strings(text)
     shape = INTEGER_RX if kind == "integer" else NUMBER_RX
@@ -67,6 +72,8 @@ def parse_numbers(text: pd.Series, kind: str) -> pd.Series:
     values = pc.cast(pc.if_else(ok, strings, pa.scalar(None, pa.string())), target)
     if kind == "number":
         values = pc.if_else(pc.is_inf(values), pa.scalar(None, target), values)
+    else:
+        values = pc.if_else(pc.greater(pc.abs(values), MAX_INTEGER), pa.scalar(None, target), values)
     dtype = pd.Int64Dtype() if kind == "integer" else pd.Float64Dtype()
     return pd.Series(values.to_pandas(types_mapper={target: dtype}.get), index=text.index)
 
@@ -151,6 +158,12 @@ class Field:
 
     def type_check_name(self) -> str:
         return f"is one of {', '.join(map(str, self.enum))}" if self.enum else f"type is {self.type}"
+
+    def type_failure(self, text: str) -> str:
+        """Why the cell ``text`` did not parse: the check it failed, and for an integer too large, the limit."""
+        if self.type == "integer" and not self.enum and re.fullmatch(INTEGER_RX, text):
+            return f"type is integer, at most {MAX_INTEGER:,} either way (the largest a Stata or R file holds exactly)"
+        return self.type_check_name()
 
     def bounds(self) -> list[tuple[str, object]]:
         """(name, value) of the minimum and maximum, typed."""

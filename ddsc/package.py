@@ -7,7 +7,7 @@ import json
 import math
 import re
 
-from ddsc.model import KNOWN_TYPES, Table
+from ddsc.model import KNOWN_TYPES, MAX_INTEGER, Table
 from ddsc.text import INVISIBLE_RX
 from ddsc.problems import Problem
 from ddsc.source import DESCRIPTOR, Source, UnsafeRelease, unsafe_path
@@ -28,9 +28,39 @@ def _no_duplicate_keys(pairs: list) -> dict:
     return dict(pairs)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def lone_surrogate(value) -> str | None:
+    """Where in a parsed JSON value a string (or a key) holds a lone surrogate (JSON's ``"\\ud800"``): no
+    character, so no file can be written with it. None when there is none. Walked without recursion."""
+    stack = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str) and _SURROGATE.search(item):
+            return path or "(top)"
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                here = f"{path}.{_shown(key)}" if path else _shown(key)
+                if _SURROGATE.search(key):
+                    return here
+                stack.append((inner, here))
+        elif isinstance(item, list):
+            stack += [(inner, f"{path}[{i}]") for i, inner in enumerate(item)]
+    return None
+
+
 def read_json(source: Source, rel: str, where: str) -> tuple[object, list[Problem]]:
     try:
-        return json.loads(source.text(rel), object_pairs_hook=_no_duplicate_keys), []
+        value = json.loads(source.text(rel), object_pairs_hook=_no_duplicate_keys)
+        at = lone_surrogate(value)
+        if at:
+            return None, [Problem(rel, 1, at, "invalid JSON: a lone surrogate (an escape such as \\ud800 that is half of a character)", "invalid-json")]
+        return value, []
     except DuplicateKey as err:
         return None, [Problem(rel, 1, "", f"invalid JSON: {err}", "invalid-json")]
     except RecursionError:
@@ -72,9 +102,44 @@ def _same(value, honoured) -> bool:
     return honoured is not None and json.dumps(value, sort_keys=True) == json.dumps(honoured, sort_keys=True)
 
 
+NOTE_BYTES = 67_783  # the longest text a Stata note (a characteristic, with its closing NUL) holds: titles and descriptions become notes
+TEXTS = ("title", "description")  # shown in the codebook, the release README, SQLite, datasette, Stata labels and notes
+
+
+def _text_problem(value) -> str | None:
+    """Why ``value`` cannot be a title or description (None when it can)."""
+    if not isinstance(value, str):
+        return f"must be text, not {type(value).__name__} {value!r}"
+    if len(value.encode("utf-8", "surrogatepass")) > NOTE_BYTES:
+        return f"is longer than {NOTE_BYTES:,} bytes, the most a Stata note holds"
+    return None
+
+
+def text_problems(where: str, spec: dict, kind: str, column: str | None = None) -> list[Problem]:
+    """The title and description of ``spec`` (package, resource, schema or field), where given, are text a
+    release can write everywhere it shows them."""
+    return [Problem(DESCRIPTOR, 1, column or f"{where}.{key}" if where else key, f"{key} {why}", kind)
+            for key in TEXTS if key in spec for why in [_text_problem(spec[key])] if why]
+
+
+def package_problems(desc: dict) -> list[Problem]:
+    """The package's own properties, as the release writes them: a title (text), a description (text),
+    licences as a list of objects with text values."""
+    problems = text_problems("", desc, "descriptor")
+    if "title" not in desc:
+        problems.append(Problem(DESCRIPTOR, 1, "title", "the package has no title (the release's README and codebook are headed by it)", "descriptor"))
+    licences = desc.get("licenses", [])
+    if not isinstance(licences, list) or not all(isinstance(item, dict) and item for item in licences):
+        problems.append(Problem(DESCRIPTOR, 1, "licenses", "licenses must be a list of objects (name, path, title)", "descriptor"))
+    else:
+        problems += [Problem(DESCRIPTOR, 1, f"licenses[{i}].{key}", f"{key} must be text, not {value!r}", "descriptor")
+                     for i, item in enumerate(licences) for key, value in item.items() if key in ("name", "path", "title") and not isinstance(value, str)]
+    return problems
+
+
 def resource_problems(where: str, res: dict) -> list[Problem]:
     """Resource properties with a value the reader does not honour."""
-    problems = []
+    problems = text_problems(where, res, "descriptor")
     dialect = res.get("dialect", {})
     if not isinstance(dialect, dict):
         problems.append(Problem(DESCRIPTOR, 1, f"{where}.dialect", "dialect must be an inline object (not a path or URL)", "descriptor"))
@@ -95,7 +160,7 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
     where = f"schemas.{name}"
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
         return [Problem(DESCRIPTOR, 1, where, "the schema has no list of fields", "schema-fields")]
-    problems, names = [], []
+    problems, names = text_problems(where, schema, "schema-fields"), []
     if schema.get("missingValues", [""]) != [""]:
         problems.append(Problem(DESCRIPTOR, 1, f"{where}.missingValues", "missingValues must be [\"\"] (an empty cell is missing; the text NA is a value)", "schema-constraint"))
     for i, spec in enumerate(schema["fields"]):
@@ -106,6 +171,7 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.fields[{i}]", f"field name {spec['name']!r} is not lower case letters, digits and _", "schema-fields"))
             continue
         names.append(spec["name"])
+        problems += text_problems(where, spec, "schema-fields", f"{where}.{spec['name']}")
         if spec.get("format", "default") != "default":
             problems.append(Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"format {spec['format']!r} is not supported (dates are YYYY-MM-DD)", "field-type"))
         problems += [Problem(DESCRIPTOR, 1, f"{where}.{spec['name']}", f"{key} {spec[key]!r} is not supported: cells are read " + (f"with {key} {honoured!r}" if honoured is not None else f"without {key}"), "field-type")
@@ -234,7 +300,7 @@ def pattern_problem(pattern: str) -> str | None:
 def _bound_problem(kind: str, value) -> str | None:
     """Why ``value`` cannot be the minimum or maximum of a field of type ``kind`` (None when it can)."""
     if kind == "integer":
-        return None if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63 else "must be a JSON integer (no quotes) within 64 bits"
+        return None if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_INTEGER else f"must be a JSON integer (no quotes) at most {MAX_INTEGER:,} either way"
     if kind == "number":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         return None if ok else "must be a finite JSON number (no quotes)"
@@ -255,12 +321,16 @@ def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Prob
     resources = desc.get("resources")
     if not isinstance(resources, list) or not resources:
         return desc, {}, [Problem(DESCRIPTOR, 1, "resources", "the package declares no resources", "descriptor")]
+    problems += package_problems(desc)
     schemas = {}
     for i, res in enumerate(resources):
         name = res.get("name") if isinstance(res, dict) else None
         where = f"resources.{name if isinstance(name, str) else i}"
         if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             problems.append(Problem(DESCRIPTOR, 1, where, "a resource has no valid name (lower case letters, digits, _)", "descriptor"))
+            continue
+        if name.startswith("sqlite_"):
+            problems.append(Problem(DESCRIPTOR, 1, where, f"resource name {name!r} is reserved by SQLite (names starting sqlite_)", "descriptor"))
             continue
         if name in schemas:
             problems.append(Problem(DESCRIPTOR, 1, where, f"duplicate resource name {name!r}", "descriptor"))

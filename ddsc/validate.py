@@ -50,7 +50,7 @@ def _text(source: Source, rel: str) -> str | None:
 def type_problems(table: Table, unparsed: dict[str, pd.Series]) -> list[Problem]:
     """Cells whose text is not a value of the column's type (for enums: not one of the levels)."""
     return [
-        Problem(table.name, line_of(i), name, f"value {text!r} fails check: {table.field(name).type_check_name()}", "enum" if table.field(name).enum else "type")
+        Problem(table.name, line_of(i), name, f"value {text!r} fails check: {table.field(name).type_failure(text)}", "enum" if table.field(name).enum else "type")
         for name, cells in unparsed.items() for i, text in cells.items()
     ]
 

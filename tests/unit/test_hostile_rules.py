@@ -131,3 +131,55 @@ def test_a_constraint_on_a_type_it_does_not_fit_is_one_schema_problem(tmp_path, 
 
 def test_a_bound_on_an_integer_enum_is_refused(tmp_path):
     assert _problems(tmp_path, lambda d: constrain(d, "n", enum=["1", "2"], minimum=1)) == [("datapackage.json", 1, "schemas.things.n", "schema-constraint")]
+
+
+# --- 12. what validate accepts, the build writes ----------------------------------------------------------
+
+
+def _resource(**properties):
+    return lambda d: d["resources"][0].update(properties)
+
+
+@pytest.mark.parametrize(("edit", "where", "kind"), [
+    (lambda d: d.update(description=5), "description", "descriptor"),
+    (lambda d: d.update(title=["Tiny"]), "title", "descriptor"),
+    (lambda d: d.pop("title"), "title", "descriptor"),
+    (_resource(description=5), "resources.things.description", "descriptor"),
+    (_resource(title=["Things"]), "resources.things.title", "descriptor"),
+    (_resource(description="x" * 70_000), "resources.things.description", "descriptor"),  # longer than a Stata note
+    (lambda d: d["resources"][0]["schema"].update(description=5), "schemas.things.description", "schema-fields"),
+    (lambda d: field(d, "n").update(description=5), "schemas.things.n", "schema-fields"),
+    (lambda d: field(d, "n").update(title=["n"]), "schemas.things.n", "schema-fields"),
+    (lambda d: d.update(licenses="CC-BY-4.0"), "licenses", "descriptor"),
+    (lambda d: d.update(licenses=["CC-BY-4.0"]), "licenses", "descriptor"),
+    (lambda d: d["licenses"][0].update(name=["CC-BY-4.0"]), "licenses[0].name", "descriptor"),
+    (_resource(name="sqlite_stat1"), "resources.sqlite_stat1", "descriptor"),
+])
+def test_a_descriptor_the_build_cannot_write_is_refused_by_validate(tmp_path, edit, where, kind):
+    root = tiny(tmp_path / "pkg", edit)
+    assert _found(root) == [("datapackage.json", 1, where, kind)]
+    _refused_by_load(root)
+
+
+@pytest.mark.parametrize(("edit", "where"), [
+    (lambda d: d.update(title="Tiny \ud800"), "title"),
+    (lambda d: constrain(d, "kind", enum=["a", "b\udfff"]), "resources[0].schema.fields[4].constraints.enum[1]"),
+    (lambda d: d.update({"x\ud800": 1}), "x\\ud800"),
+])
+def test_a_lone_surrogate_anywhere_in_the_descriptor_is_located(tmp_path, edit, where):
+    root = tiny(tmp_path / "pkg", edit)
+    assert _found(root) == [("datapackage.json", 1, where, "invalid-json")]
+    _refused_by_load(root)
+    str(check(root).problems[0]).encode("utf-8")  # printable: the message holds no half character
+
+
+@pytest.mark.parametrize("value", ["123456789012345678", "9007199254740992", "-9007199254740992"])
+def test_an_integer_a_stata_or_r_file_cannot_hold_exactly_is_refused(tmp_path, value):
+    root = tiny(tmp_path / "pkg", rows=ROWS.replace("t1,1,", f"t1,{value},"))
+    assert _found(root) == [("things", 2, "n", "type")]
+    assert "9,007,199,254,740,991" in check(root).problems[0].message
+    _refused_by_load(root)
+
+
+def test_the_largest_integer_a_double_holds_exactly_is_accepted(tmp_path):
+    assert _problems(tmp_path, rows=ROWS.replace("t1,1,", "t1,-9007199254740991,")) == []
