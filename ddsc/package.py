@@ -122,10 +122,26 @@ def text_problems(where: str, spec: dict, kind: str, column: str | None = None) 
             for key in TEXTS if key in spec for why in [_text_problem(spec[key])] if why]
 
 
+PACKAGE_PROFILES = ("tabular-data-package", "data-package")  # by name: a profile given as a URL would make readers fetch it
+WEB_URL = r"https?://[^\s\"'<>`\\]+"
+
+
+def _link_problem(value, relative: bool = False) -> str | None:
+    """Why ``value`` cannot be a link a release shows (homepage, licence path): a web address (http or
+    https; never javascript:, data: or file:), or where ``relative``, a plain path inside the package."""
+    if isinstance(value, str) and not re.search(INVISIBLE_RX, value) and (re.fullmatch(WEB_URL, value) or relative and unsafe_path(value) is None and ":" not in value):
+        return None
+    return f"{value!r} is not a web address (http:// or https://){' or a path inside the package' if relative else ''}"
+
+
 def package_problems(desc: dict) -> list[Problem]:
     """The package's own properties, as the release writes them: a title (text), a description (text),
-    licences as a list of objects with text values."""
+    licences as a list of objects with text values, links that are web addresses, a profile by name."""
     problems = text_problems("", desc, "descriptor")
+    if "profile" in desc and desc["profile"] not in PACKAGE_PROFILES:
+        problems.append(Problem(DESCRIPTOR, 1, "profile", f"profile {desc['profile']!r} is not supported; use {PACKAGE_PROFILES[0]!r} or leave it out", "descriptor"))
+    if "homepage" in desc and _link_problem(desc["homepage"]):
+        problems.append(Problem(DESCRIPTOR, 1, "homepage", f"homepage {_link_problem(desc['homepage'])}", "descriptor"))
     if "title" not in desc:
         problems.append(Problem(DESCRIPTOR, 1, "title", "the package has no title (the release's README and codebook are headed by it)", "descriptor"))
     licences = desc.get("licenses", [])
@@ -133,7 +149,9 @@ def package_problems(desc: dict) -> list[Problem]:
         problems.append(Problem(DESCRIPTOR, 1, "licenses", "licenses must be a list of objects (name, path, title)", "descriptor"))
     else:
         problems += [Problem(DESCRIPTOR, 1, f"licenses[{i}].{key}", f"{key} must be text, not {value!r}", "descriptor")
-                     for i, item in enumerate(licences) for key, value in item.items() if key in ("name", "path", "title") and not isinstance(value, str)]
+                     for i, item in enumerate(licences) for key, value in item.items() if key in ("name", "title") and not isinstance(value, str)]
+        problems += [Problem(DESCRIPTOR, 1, f"licenses[{i}].path", f"path {_link_problem(item['path'], relative=True)}", "descriptor")
+                     for i, item in enumerate(licences) if "path" in item and _link_problem(item["path"], relative=True)]
     return problems
 
 

@@ -183,3 +183,31 @@ def test_an_integer_a_stata_or_r_file_cannot_hold_exactly_is_refused(tmp_path, v
 
 def test_the_largest_integer_a_double_holds_exactly_is_accepted(tmp_path):
     assert _problems(tmp_path, rows=ROWS.replace("t1,1,", "t1,-9007199254740991,")) == []
+
+
+# --- a profile by name, links that are web addresses ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("edit", "where"), [
+    (lambda d: d.update(profile="https://example.org/profile.json"), "profile"),
+    (lambda d: d.update(profile=["tabular-data-package"]), "profile"),
+    (lambda d: d.update(homepage="javascript:alert(1)"), "homepage"),
+    (lambda d: d.update(homepage="JavaScript:alert(1)"), "homepage"),
+    (lambda d: d.update(homepage="data:text/html,<script>alert(1)</script>"), "homepage"),
+    (lambda d: d.update(homepage="https://example.org/\u202egpj.exe"), "homepage"),
+    (lambda d: d["licenses"][0].update(path="javascript:alert(1)"), "licenses[0].path"),
+    (lambda d: d["licenses"][0].update(path="file:///etc/passwd"), "licenses[0].path"),
+    (lambda d: d["licenses"][0].update(path="../LICENSE"), "licenses[0].path"),
+])
+def test_a_profile_url_or_a_link_that_is_not_a_web_address_is_refused(tmp_path, edit, where):
+    root = tiny(tmp_path / "pkg", edit)
+    assert _found(root) == [("datapackage.json", 1, where, "descriptor")]
+    _refused_by_load(root)
+
+
+def test_web_addresses_and_a_licence_inside_the_package_are_accepted(tmp_path):
+    def edit(d):
+        d.update(homepage="https://example.org/ddsc", profile="data-package")
+        d["licenses"].append({"name": "MIT", "path": "LICENSE"})
+
+    assert _problems(tmp_path, edit) == []
