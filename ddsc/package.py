@@ -246,16 +246,22 @@ def _schema_problems(name: str, schema, names_of: dict) -> list[Problem]:
     return problems
 
 
+def _field_list(value) -> list:
+    """A key's fields as a list: one name, or a list of them (anything else: an empty list, refused)."""
+    return [value] if isinstance(value, str) else value if isinstance(value, list) else []
+
+
 def _foreign_key_problems(where: str, fk, names: list, table: str, names_of: dict) -> list[Problem]:
     ref = fk.get("reference") if isinstance(fk, dict) else None
     if not isinstance(ref, dict):
         return [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key has no reference", "schema-key")]
-    fields = [fk.get("fields")] if isinstance(fk.get("fields"), str) else fk.get("fields") or []
-    refs = [ref.get("fields")] if isinstance(ref.get("fields"), str) else ref.get("fields") or []
+    if not isinstance(ref.get("resource", ""), str):
+        return [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"a foreign key's reference resource must be a resource name, not {ref['resource']!r}", "schema-key")]
+    fields, refs = _field_list(fk.get("fields")), _field_list(ref.get("fields"))
     resource = ref.get("resource") or table
-    problems = [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key field {f!r} is not a field", "schema-key") for f in fields if f not in names]
+    problems = [Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key field {f!r} is not a field", "schema-key") for f in fields if isinstance(f, str) and f not in names]
     if not fields or len(fields) != len(refs) or not all(isinstance(f, str) for f in fields + refs):
-        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key needs as many reference fields as fields, one or more", "schema-key"))
+        problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", "a foreign key's fields and reference fields are each a field name or a list of names, as many of one as of the other", "schema-key"))
     elif resource not in names_of:
         problems.append(Problem(DESCRIPTOR, 1, f"{where}.foreignKeys", f"foreign key {fields[0]!r} references unknown resource {resource!r}", "schema-key"))
     elif names_of[resource] is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ddsc import rules
+from ddsc.cff import read_cff
 from ddsc.checks import pandera_schemas, schema_problems
 from ddsc.model import Table
 from ddsc.package import read_model
@@ -61,7 +62,10 @@ def version_files(source: Source, desc: dict) -> list[Problem]:
         zenodo = json.loads(texts[".zenodo.json"]) if texts[".zenodo.json"] else None
     except json.JSONDecodeError as err:
         return [Problem(".zenodo.json", err.lineno, "", f"invalid JSON: {err.msg}", "invalid-json")]
-    return rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
+    problems = rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
+    located = {(p.table, p.column) for p in problems}  # one problem per place: a version given twice is a version problem, not also a YAML one
+    cff = read_cff(texts["CITATION.cff"])[1] if texts["CITATION.cff"] is not None else []
+    return problems + [p for p in cff if (p.table, p.column) not in located]
 
 
 def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] | None = None) -> Report:

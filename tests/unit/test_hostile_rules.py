@@ -13,8 +13,8 @@ def _found(root):
     return [(p.table, p.line, p.column, p.kind) for p in check(root).problems]
 
 
-def _problems(tmp_path, edit=None, rows=ROWS):
-    return _found(tiny(tmp_path / "pkg", edit, rows))
+def _problems(tmp_path, edit=None, rows=ROWS, **files):
+    return _found(tiny(tmp_path / "pkg", edit, rows, **files))
 
 
 def _refused_by_load(root):
@@ -211,3 +211,52 @@ def test_web_addresses_and_a_licence_inside_the_package_are_accepted(tmp_path):
         d["licenses"].append({"name": "MIT", "path": "LICENSE"})
 
     assert _problems(tmp_path, edit) == []
+
+
+# --- 13. a malformed schema or citation file is a located problem, never a raw exception -----------------------
+
+
+def _foreign_key(fk):
+    return lambda d: d["resources"][0]["schema"].update(foreignKeys=[fk])
+
+
+@pytest.mark.parametrize("fk", [
+    {"fields": "note", "reference": {"resource": ["things"], "fields": "thing_id"}},
+    {"fields": {"note": 1}, "reference": {"resource": "things", "fields": "thing_id"}},
+    {"fields": "note", "reference": {"resource": "things", "fields": {"thing_id": 1}}},
+    {"fields": ["note", ["kind"]], "reference": {"resource": "things", "fields": ["thing_id", "kind"]}},
+    {"fields": "note", "reference": {"resource": {"name": "things"}, "fields": "thing_id"}},
+], ids=["resource-list", "fields-object", "reference-fields-object", "nested-list", "resource-object"])
+def test_a_malformed_foreign_key_is_one_schema_problem(tmp_path, fk):
+    root = tiny(tmp_path / "pkg", _foreign_key(fk))
+    assert _found(root) == [("datapackage.json", 1, "schemas.things.foreignKeys", "schema-key")]
+    _refused_by_load(root)
+
+
+CFF_HEAD = 'cff-version: 1.2.0\ntitle: "Tiny"\nversion: "1.0.0"\ndate-released: 2026-01-01\n'
+
+
+@pytest.mark.parametrize(("citation", "where"), [
+    (CFF_HEAD + "authors:\n  - affiliation: Nowhere\n", (6, "authors[0]")),
+    (CFF_HEAD + 'authors:\n  - name: "A"\n  - given-names: "B"\n', (7, "authors[1]")),
+    (CFF_HEAD + "authors: []\n", (5, "authors")),
+    (CFF_HEAD + "authors:\n  - Tiny maintainers\n", (6, "authors[0]")),
+    (CFF_HEAD.replace('title: "Tiny"', "title: [1, 2]") + 'authors:\n  - name: "A"\n', (2, "title")),
+    (CFF_HEAD.replace("2026-01-01", "2026-02-30") + 'authors:\n  - name: "A"\n', (4, "")),
+    (CFF_HEAD + 'authors:\n  - name: "A"\n? [a, b]\n: c\n', (7, "")),
+    (CFF_HEAD + 'authors:\n  - name: "A \\ud800"\n', (1, "authors[0].name")),
+    (CFF_HEAD + 'authors:\n  - name: "A"\nabstract: "x"\nabstract: "y"\n', (8, "abstract")),
+])
+def test_a_citation_file_no_citation_can_be_made_of_is_located_and_cite_says_where(tmp_path, capsys, citation, where):
+    from ddsc.cli import main
+
+    root = tiny(tmp_path / "pkg", citation=citation)
+    assert _found(root) == [("CITATION.cff", *where, "citation-file")]
+    assert main(["cite", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: CITATION.cff:{where[0]}:{where[1]}: ") and "Error" not in err, err
+
+
+def test_a_citation_file_without_a_version_is_one_version_problem(tmp_path):
+    citation = 'cff-version: 1.2.0\ntitle: "Tiny"\nversion: "1.0.0"\nversion: "1.0.1"\nauthors:\n  - name: "A"\ndate-released: 2026-01-01\n'
+    assert _problems(tmp_path, citation=citation) == [("CITATION.cff", 1, "version", "version")]
