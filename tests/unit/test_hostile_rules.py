@@ -260,3 +260,14 @@ def test_a_citation_file_no_citation_can_be_made_of_is_located_and_cite_says_whe
 def test_a_citation_file_without_a_version_is_one_version_problem(tmp_path):
     citation = 'cff-version: 1.2.0\ntitle: "Tiny"\nversion: "1.0.0"\nversion: "1.0.1"\nauthors:\n  - name: "A"\ndate-released: 2026-01-01\n'
     assert _problems(tmp_path, citation=citation) == [("CITATION.cff", 1, "version", "version")]
+
+
+@pytest.mark.parametrize("form", ["apa", "bibtex"])
+def test_cite_shows_control_characters_escaped(tmp_path, capsys, form):
+    from ddsc.cli import main
+
+    citation = CFF_HEAD.replace('"Tiny"', '"Tiny \\e[2J\\e]0;owned\\a \\u202egpj"') + 'authors:\n  - name: "A\\x9b31m"\ndoi: "10.1/\\e[31m"\n'
+    root = tiny(tmp_path / "pkg", citation=citation)
+    assert main(["cite", "--root", str(root), "--format", form]) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in "\x1b\x07\x9b\u202e") and "\\x1b[2J" in out and "\\u202e" in out and "\\x9b31m" in out
