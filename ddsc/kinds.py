@@ -24,7 +24,7 @@ _DECLARED = (
     Kind("schema-fields", "schema fields", "A Table Schema has no list of fields, a field without a name, duplicate field names, or a title or description that is not text (or longer than a Stata note)."),
     Kind("field-type", "field type", "A field declares a type other than string, integer, number, boolean or date, a format or another property that changes how a cell is parsed (trueValues, falseValues, decimalChar, groupChar, bareNumber, missingValues), or its constraints are not an object."),
     Kind("schema-constraint", "schema constraint", "A constraint cannot be honoured: a pattern that does not compile, a bound or flag of the wrong type, a constraint on a type it does not fit (a length or pattern on a non-text field, a bound on text or an enum), a minimum above its maximum, an enum that is not a non-empty list of distinct text levels, or whose levels are not values of the field's type (enums are on string and integer fields)."),
-    Kind("schema-key", "schema key", "A primary or foreign key names a field, resource or reference field that does not exist, or a foreign key is malformed."),
+    Kind("schema-key", "schema key", "A primary or foreign key names a field, resource or reference field that does not exist, a foreign key is malformed, or it references fields that are not a key (the primary key, or one field declared unique)."),
     # bytes and structure of a CSV file (ddsc.read)
     Kind("encoding", "encoding", "A byte order mark, a NUL byte, a carriage return or invalid UTF-8."),
     Kind("empty-file", "empty file", "The file is empty: it has no header."),

@@ -385,12 +385,19 @@ def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Prob
 
 
 def key_shape_problems(tables: dict) -> list[Problem]:
-    """A foreign key field has the type, pattern and levels of the field it references: a key has one
-    meaning wherever it is used, so joins never compare unlike values."""
+    """A foreign key references a key of its table (its primary key, or one field declared unique), so that
+    each value names one row; and a foreign key field has the type, pattern and levels of the field it
+    references: a key has one meaning wherever it is used, so joins never compare unlike values."""
     problems = []
     for table in tables.values():
         for fk in table.foreign_keys:
             if fk.resource not in tables:
+                continue
+            target = tables[fk.resource]
+            unique = set(fk.references) == set(target.primary_key) or len(fk.references) == 1 and target.field(fk.references[0]).constraints.get("unique") is True
+            if not unique:
+                problems.append(Problem(DESCRIPTOR, 1, f"schemas.{table.name}.foreignKeys", f"foreign key {fk.label} references neither the primary key of {fk.resource} "
+                                        f"({', '.join(target.primary_key)}) nor a field declared unique: a value could name several rows", "schema-key"))
                 continue
             for own, ref in zip(fk.fields, fk.references):
                 a, b = table.field(own), tables[fk.resource].field(ref)

@@ -271,3 +271,31 @@ def test_cite_shows_control_characters_escaped(tmp_path, capsys, form):
     assert main(["cite", "--root", str(root), "--format", form]) == 0
     out = capsys.readouterr().out
     assert not any(c in out for c in "\x1b\x07\x9b\u202e") and "\\x1b[2J" in out and "\\u202e" in out and "\\x9b31m" in out
+
+
+# --- 15. a foreign key names one row: it references a primary key or a unique field ---------------------------
+
+
+@pytest.mark.parametrize("fk", [
+    {"fields": "note", "reference": {"resource": "things", "fields": "kind"}},  # an enum: many rows share a level
+    {"fields": ["note", "kind"], "reference": {"resource": "", "fields": ["thing_id", "kind"]}},  # more than the key
+    {"fields": "kind", "reference": {"resource": "things", "fields": "note"}},
+], ids=["enum", "key-and-more", "free-text"])
+def test_a_foreign_key_to_fields_that_are_not_a_key_is_refused(tmp_path, fk):
+    def edit(d):
+        field(d, "note")["constraints"] = dict(field(d, "kind")["constraints"])  # the same shape: only the key is wrong
+        _foreign_key(fk)(d)
+
+    root = tiny(tmp_path / "pkg", edit, ROWS.replace("First", "a").replace("Second", "b"))
+    assert _found(root) == [("datapackage.json", 1, "schemas.things.foreignKeys", "schema-key")]
+    _refused_by_load(root)
+
+
+def test_a_foreign_key_to_a_unique_field_is_accepted(tmp_path):
+    def edit(d):
+        constrain(d, "note", unique=True)
+        d["resources"][0]["schema"]["fields"].append({"name": "other_note", "type": "string"})
+        _foreign_key({"fields": "other_note", "reference": {"resource": "things", "fields": "note"}})(d)
+
+    rows = "\n".join(line + ("," + ("other_note" if i == 0 else "First")) for i, line in enumerate(ROWS.splitlines())) + "\n"
+    assert _problems(tmp_path, edit, rows) == []
