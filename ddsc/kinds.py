@@ -64,6 +64,7 @@ _DECLARED = (
     Kind("panel-gap", "panel gap", "A member year of a state (or dyad) has no panel row."),
     Kind("entry-into-force", "entry into force", "An agreement recorded only as signed for more than a year, without an entry into force, does not say in notes what was searched ('No entry into force found: ...')."),
     Kind("act-unknown", "act unknown", "A program's authority that is a US law lacks its act's Public Law and enactment date, and the instrument's notes do not say the enacting law was 'not confirmed'."),
+    Kind("look-alike-key", "look-alike key", "A text key (in a primary key or a field declared unique) is not in Unicode NFC, or looks like another key of its table: equal once compatibility forms (fullwidth letters) are read plainly and Cyrillic or Greek look-alikes as Latin (ddsc.text.skeleton)."),
     Kind("citation-file", "citation file", "CITATION.cff is not YAML a citation can be made from: anchors or aliases, a key given twice, or a title, version, release date or author name missing or not text."),
     Kind("version", "version", "The version is not MAJOR.MINOR.PATCH, differs between the files that mirror it, or has no CHANGES.md entry."),
     # the repository's build (ddsc.steps.run)

@@ -299,3 +299,44 @@ def test_a_foreign_key_to_a_unique_field_is_accepted(tmp_path):
 
     rows = "\n".join(line + ("," + ("other_note" if i == 0 else "First")) for i, line in enumerate(ROWS.splitlines())) + "\n"
     assert _problems(tmp_path, edit, rows) == []
+
+
+# --- 16. keys that look the same are refused -------------------------------------------------------------------
+
+
+def _keys(*keys):
+    return "thing_id,n,flag,day,kind,note\n" + "".join(f"{k},{i},true,2020-01-01,a,Note {i}\n" for i, k in enumerate(keys, 1))
+
+
+def _free_key(d):
+    constrain(d, "thing_id", pattern=".+")
+
+
+@pytest.mark.parametrize(("keys", "line", "column"), [
+    (["Caf\u00e9", "Cafe\u0301"], 3, "thing_id"),  # NFC beside NFD: the NFD key is refused
+    (["Cafe\u0301"], 2, "thing_id"),  # NFD alone
+    (["P1", "\u04201"], 3, "thing_id"),  # Cyrillic Er beside Latin P
+    (["\u04201", "P1"], 3, "thing_id"),  # the later of the two is named, whichever it is
+    (["P1", "\uff301"], 3, "thing_id"),  # fullwidth P
+    (["P1", "\u03a11"], 3, "thing_id"),  # Greek Rho
+    (["pop", "p\u043ep"], 3, "thing_id"),  # one Cyrillic o inside Latin text
+])
+def test_keys_that_look_alike_are_refused_once(tmp_path, keys, line, column):
+    root = tiny(tmp_path / "pkg", _free_key, _keys(*keys))
+    assert _found(root) == [("things", line, column, "look-alike-key")]
+
+
+def test_a_unique_field_is_a_key_too_and_a_composite_key_is_compared_whole(tmp_path):
+    root = tiny(tmp_path / "pkg", lambda d: constrain(d, "note", unique=True), ROWS.replace("Second", "\uff26irst"))
+    assert _found(root) == [("things", 3, "note", "look-alike-key")]
+
+    def composite(d):
+        _free_key(d)
+        d["resources"][0]["schema"]["primaryKey"] = ["thing_id", "kind"]
+
+    rows = "thing_id,n,flag,day,kind,note\nP1,1,true,2020-01-01,a,x\n\u04201,2,true,2020-01-01,b,y\n\u04201,3,true,2020-01-01,a,z\n"
+    assert _found(tiny(tmp_path / "two", composite, rows)) == [("things", 4, "thing_id, kind", "look-alike-key")]
+
+
+def test_keys_in_any_script_and_keys_differing_in_case_are_accepted(tmp_path):
+    assert _problems(tmp_path, _free_key, _keys("日米安全保障条約", "Caf\u00e9", "\u0420\u0443\u0441\u044c", "P1", "p1", "\u03a3\u03c4\u03bf\u03ac")) == []
