@@ -178,11 +178,18 @@ def test_a_truncated_zip_next_to_a_good_folder_is_not_called_unchanged(built, pa
     assert run(["verify", str(archive)], capsys)[0] == 0
 
 
-def test_stale_temporary_folders_of_a_killed_build_are_removed(package, tmp_path, capsys):
+def test_a_build_deletes_only_what_it_created_not_a_folder_named_like_its_temporary_one(tmp_path, capsys):
+    from tests.fixtures.tiny import tiny
+
     out = tmp_path / "out"
-    (out / f".{RELEASE}-killed").mkdir(parents=True)
-    assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == [f".{RELEASE}.lock", RELEASE, f"{RELEASE}.zip"]
+    for name in (".ddsc-1.0.0-backup", ".ddsc-1.0.0-killed"):  # a user's backup, a killed build's leftover
+        (out / name).mkdir(parents=True)
+        (out / name / "precious.txt").write_text("kept\n")
+    code, err = run(["--root", str(tiny(tmp_path / "pkg")), "--out", str(out)], capsys)
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == [".ddsc-1.0.0-backup", ".ddsc-1.0.0-killed", ".ddsc-1.0.0.lock", "ddsc-1.0.0", "ddsc-1.0.0.zip"]
+    assert all((out / name / "precious.txt").read_text() == "kept\n" for name in (".ddsc-1.0.0-backup", ".ddsc-1.0.0-killed"))
+    assert ".ddsc-1.0.0-backup: not created by this build, left as it is" in err
 
 
 # --- 6. size limits ----------------------------------------------------------------------------------------
