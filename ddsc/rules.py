@@ -215,6 +215,28 @@ def panel_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def _pyproject_problems(text: str, version: str) -> list[Problem]:
+    """``[project].version`` of pyproject.toml, read as TOML (a ``version =`` of another table is not it)."""
+    import tomllib
+
+    try:
+        project = tomllib.loads(text).get("project")
+    except tomllib.TOMLDecodeError as err:
+        at = re.search(r"line (\d+)", str(err))
+        return [Problem("pyproject.toml", int(at.group(1)) if at else 1, "", f"not valid TOML: {str(err).split(' (at ')[0]}", "version")]
+    found = project.get("version") if isinstance(project, dict) else None
+    if found == version:
+        return []
+    line, table = 1, None
+    for number, row in enumerate(text.split("\n"), 1):  # the line of [project]'s version, where it has one
+        header = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", row)
+        table = header.group(1).strip() if header else table
+        if table == "project" and re.match(r"\s*version\s*=", row):
+            line = number
+            break
+    return [Problem("pyproject.toml", line, "version", f"[project] version {found if found is not None else 'none'!r} differs from datapackage.json {version!r}", "version")]
+
+
 def version_problems(desc: dict, citation_cff: str | None, changes: str | None, zenodo: dict | None = None, pyproject: str | None = None) -> list[Problem]:
     """The package version is semver, equals CITATION.cff's (and .zenodo.json's and pyproject.toml's, where present)
     and has a CHANGES.md entry. datapackage.json holds the version; the others mirror it."""
@@ -232,9 +254,7 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None, 
     if zenodo is not None and str(zenodo.get("version")) != version:
         problems.append(Problem(".zenodo.json", 1, "version", f"version {zenodo.get('version')!r} differs from datapackage.json {version!r}", "version"))
     if pyproject is not None:
-        found = re.search(r'^version\s*=\s*"([^"]*)"', pyproject, re.M)
-        if found is None or found.group(1) != version:
-            problems.append(Problem("pyproject.toml", 1, "version", f"version {found.group(1) if found else 'none'!r} differs from datapackage.json {version!r}", "version"))
+        problems += _pyproject_problems(pyproject, version)
     if not re.search(rf"^## \[{re.escape(version)}\]", changes or "", re.M):
         problems.append(Problem("CHANGES.md", 1, "", f"no entry '## [{version}]' for the package version", "version"))
     return problems

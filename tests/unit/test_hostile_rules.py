@@ -340,3 +340,23 @@ def test_a_unique_field_is_a_key_too_and_a_composite_key_is_compared_whole(tmp_p
 
 def test_keys_in_any_script_and_keys_differing_in_case_are_accepted(tmp_path):
     assert _problems(tmp_path, _free_key, _keys("日米安全保障条約", "Caf\u00e9", "\u0420\u0443\u0441\u044c", "P1", "p1", "\u03a3\u03c4\u03bf\u03ac")) == []
+
+
+# --- 19. the version of pyproject.toml is [project].version ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("pyproject", "line"), [
+    ('[tool.other]\nversion = "1.0.0"\n\n[project]\nname = "tiny"\nversion = "9.9.9"\n', 6),  # another table's version came first
+    ('[project]\nname = "tiny"\ndynamic = ["version"]\n\n[tool.other]\nversion = "1.0.0"\n', 1),  # none in [project]
+    ('[project]\nname = "tiny"\nversion = "1.0.0"\nversion = "1.0.0"\n', 4),  # not TOML: a key given twice
+])
+def test_the_version_of_pyproject_is_read_from_its_project_table(tmp_path, pyproject, line):
+    root = tiny(tmp_path / "pkg")
+    (root / "pyproject.toml").write_text(pyproject)
+    assert [(t, n, kind) for t, n, _, kind in _found(root)] == [("pyproject.toml", line, "version")]
+
+
+def test_a_pyproject_whose_project_version_agrees_is_accepted(tmp_path):
+    root = tiny(tmp_path / "pkg")
+    (root / "pyproject.toml").write_text('[tool.other]\nversion = "0.1"\n\n[project]  # the package\nname = "tiny"\nversion = "1.0.0"\n')
+    assert _found(root) == []
