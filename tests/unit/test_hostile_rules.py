@@ -360,3 +360,20 @@ def test_a_pyproject_whose_project_version_agrees_is_accepted(tmp_path):
     root = tiny(tmp_path / "pkg")
     (root / "pyproject.toml").write_text('[tool.other]\nversion = "0.1"\n\n[project]  # the package\nname = "tiny"\nversion = "1.0.0"\n')
     assert _found(root) == []
+
+
+# --- 18. diff refuses a release whose keys repeat, instead of keeping one row of each -----------------------------
+
+
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_diff_refuses_duplicate_keys_with_their_place(tmp_path, capsys, side):
+    from ddsc.cli import main
+    from ddsc.diff import diff
+
+    twice = ROWS + "t1,9,false,2022-01-01,b,Hidden\n"
+    old = tiny(tmp_path / "old", rows=twice if side == "old" else ROWS)
+    new = tiny(tmp_path / "new", rows=twice if side == "new" else ROWS)
+    with pytest.raises(ddsc.ReleaseError, match=r"^(old|new): things:4:thing_id: duplicate primary key 't1'"):
+        diff(old, new, verify=False)
+    assert main(["diff", str(old), "--root", str(new), "--no-verify"]) == 1
+    assert capsys.readouterr().err == f"error: {side}: things:4:thing_id: duplicate primary key 't1': rows are compared by their key\n"
