@@ -377,3 +377,51 @@ def test_diff_refuses_duplicate_keys_with_their_place(tmp_path, capsys, side):
         diff(old, new, verify=False)
     assert main(["diff", str(old), "--root", str(new), "--no-verify"]) == 1
     assert capsys.readouterr().err == f"error: {side}: things:4:thing_id: duplicate primary key 't1': rows are compared by their key\n"
+
+
+# --- a folder nested 1,200 levels deep is refused, not a RecursionError ---------------------------------------
+
+
+def _nest(root, depth: int) -> None:
+    """``root/d/d/.../d/x.txt``, ``depth`` folders deep (made through folder descriptors: no path is that long)."""
+    import os
+
+    fd = os.open(root, os.O_RDONLY)
+    for _ in range(depth):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(os.open("x.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd))
+    os.close(fd)
+
+
+def _unnest(root) -> None:
+    """Remove ``root/d/...`` one level at a time (shutil.rmtree recurses)."""
+    import os
+
+    top = root / "d"
+    while (top / "d").is_dir():
+        (top / "d").rename(root / "e")
+        for name in os.listdir(top):
+            (top / name).unlink()
+        top.rmdir()
+        (root / "e").rename(top)
+    for name in os.listdir(top):
+        (top / name).unlink()
+    top.rmdir()
+
+
+def test_a_folder_nested_1200_levels_deep_is_refused_by_verify_and_load(tmp_path):
+    from ddsc.release import checksums
+    from ddsc.verify import verify_release
+
+    root = tiny(tmp_path / "pkg")
+    (root / "SHA256SUMS").write_text(checksums(root, ["datapackage.json", "tables/things.csv", "CITATION.cff", "CHANGES.md"]))
+    _nest(root, 1200)
+    try:
+        assert verify_release(root) == ["pkg: d/d/...: folders nested more than 32 levels deep"]
+        with pytest.raises(ddsc.ReleaseError, match="nested more than 32 levels deep"):
+            ddsc.load(root)
+    finally:
+        _unnest(root)
