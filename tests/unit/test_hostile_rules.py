@@ -425,3 +425,122 @@ def test_a_folder_nested_1200_levels_deep_is_refused_by_verify_and_load(tmp_path
             ddsc.load(root)
     finally:
         _unnest(root)
+
+
+# --- property: generated hostile variants of these classes are all refused, located, by the one judge ------------
+
+import os  # noqa: E402
+import re  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ddsc.kinds import KINDS  # noqa: E402
+from ddsc.package import PARSING, _same  # noqa: E402
+from ddsc.text import LOOK_ALIKE  # noqa: E402
+
+EXAMPLES = settings(max_examples=int(os.environ.get("DDSC_HOSTILE_RULE_EXAMPLES", "15")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**64, 2**64) | st.floats(allow_nan=False) | st.text(max_size=6),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=6)
+
+
+def _judged(edit=None, rows=ROWS, outside: str | None = None):
+    """The problems of the tiny package after ``edit`` (and, beside it, ``outside`` as ../secret.csv, whose
+    folder ``edit`` may name as ``{here}``), each checked to be located, of a declared kind and printable
+    without Python's exception text; ``ddsc.load`` raises nothing but ReleaseError."""
+    with tempfile.TemporaryDirectory() as folder:
+        if outside is not None:
+            (Path(folder) / "secret.csv").write_text(outside)
+        root = tiny(Path(folder) / "pkg", edit, rows)
+        text = (root / "datapackage.json").read_text()
+        (root / "datapackage.json").write_text(text.replace("{here}", folder.replace("\\", "/")))
+        problems = check(root).problems
+        for p in problems:
+            assert p.kind in KINDS and p.table and p.line >= 0
+            assert not re.search(r"(Error|Exception)\b|Traceback", p.message), p
+            str(p).encode("utf-8")
+        try:
+            ddsc.load(root, verify=False)
+        except ddsc.ReleaseError:
+            pass
+        return {(p.table, p.line, p.column, p.kind) for p in problems}
+
+
+PARSING_VALUES = st.sampled_from(sorted(PARSING)).flatmap(lambda key: st.tuples(st.just(key), JSON.filter(lambda v, key=key: not _same(v, PARSING[key]))))
+
+
+@EXAMPLES
+@given(st.sampled_from(["n", "flag", "day", "note"]), PARSING_VALUES)
+def test_property_any_parsing_property_but_the_reader_s_own_is_refused(name, key_value):
+    key, value = key_value
+    assert _judged(lambda d: field(d, name).update({key: value})) == {("datapackage.json", 1, f"schemas.things.{name}", "field-type")}
+
+
+UNFIT = [("n", "minLength"), ("day", "maxLength"), ("flag", "minLength"), ("n", "pattern"), ("day", "pattern"), ("flag", "pattern"),
+         ("note", "minimum"), ("kind", "maximum"), ("flag", "minimum"), ("note", "maximum")]
+
+
+@EXAMPLES
+@given(st.sampled_from(UNFIT), JSON)
+def test_property_a_constraint_on_a_type_it_does_not_fit_is_refused_at_its_field(pair, value):
+    name, key = pair
+    found = _judged(lambda d: constrain(d, name, **{key: value}))
+    assert found and found <= {("datapackage.json", 1, f"schemas.things.{name}", "schema-constraint")}
+
+
+@EXAMPLES
+@given(st.sampled_from(["n", "flag", "day"]), st.lists(st.text(min_size=1, max_size=5), min_size=1, max_size=4))
+def test_property_enum_levels_that_are_not_plain_values_of_the_type_are_refused(name, levels):
+    if name == "n" and all(re.fullmatch(r"-?(0|[1-9][0-9]{0,14})", level) for level in levels):
+        levels = levels + ["x"]  # integers written plainly are levels an integer field may have
+    found = _judged(lambda d: constrain(d, name, enum=levels))
+    assert found and found <= {("datapackage.json", 1, f"schemas.things.{name}", "schema-constraint")}
+
+
+TEXT_PLACES = [("title", lambda d: d), ("description", lambda d: d), ("title", lambda d: d["resources"][0]), ("description", lambda d: d["resources"][0]),
+               ("description", lambda d: d["resources"][0]["schema"]), ("title", lambda d: field(d, "n")), ("description", lambda d: field(d, "note"))]
+
+
+@EXAMPLES
+@given(st.sampled_from(range(len(TEXT_PLACES))), JSON.filter(lambda v: not isinstance(v, str)))
+def test_property_a_title_or_description_that_is_not_text_is_refused(place, value):
+    key, where = TEXT_PLACES[place]
+    assert len(_judged(lambda d: where(d).update({key: value}))) == 1
+
+
+CYRILLIC_OR_GREEK = {}
+for _latin, _other in ((v, chr(k)) for k, v in LOOK_ALIKE.items()):
+    CYRILLIC_OR_GREEK.setdefault(_latin, []).append(_other)
+
+
+def _disguises(key: str) -> st.SearchStrategy:
+    """``key`` with one character written otherwise: a Cyrillic or Greek look-alike, its fullwidth form, or
+    (for an accented letter) decomposed."""
+    import unicodedata
+
+    choices = [(i, other) for i, c in enumerate(key) for other in CYRILLIC_OR_GREEK.get(c, [])]
+    choices += [(i, chr(ord(c) + 0xFEE0)) for i, c in enumerate(key) if c.isascii() and c.isalnum()]
+    choices += [(i, unicodedata.normalize("NFD", c)) for i, c in enumerate(key) if unicodedata.normalize("NFD", c) != c]
+    return st.sampled_from(choices).map(lambda pair: key[: pair[0]] + pair[1] + key[pair[0] + 1:])
+
+
+@EXAMPLES
+@given(st.text(alphabet="ABCEHKMOPTXaceopxy0123456789éü_", min_size=1, max_size=6).filter(lambda k: any(c.isalnum() for c in k)).flatmap(lambda k: st.tuples(st.just(k), _disguises(k))), st.booleans())
+def test_property_a_key_written_to_look_like_another_is_refused_once(pair, disguise_first):
+    import unicodedata
+
+    key, disguise = pair
+    keys = [disguise, key] if disguise_first else [key, disguise]
+    line = 2 + keys.index(disguise) if not unicodedata.is_normalized("NFC", disguise) else 3
+    assert _judged(_free_key, _keys(*keys)) == {("things", line, "thing_id", "look-alike-key")}
+
+
+@EXAMPLES
+@given(st.lists(st.sampled_from(["..", ".", "", "tables", "x", "..\\", "%2e%2e", "C:", "http:", "file:", "\u2024\u2024"]), min_size=1, max_size=5),
+       st.sampled_from(["", "/", "{here}/", "{here}/pkg/", "file://{here}/", "http://localhost/"]))
+def test_property_no_resource_path_reads_a_table_outside_the_package(parts, prefix):
+    path = prefix + "/".join(parts + ["secret.csv"])
+    found = _judged(lambda d: d["resources"][0].update(path=path), outside=ROWS)
+    assert found and {kind for *_, kind in found} <= {"unsafe-path", "missing-file"}, (path, found)
