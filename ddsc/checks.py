@@ -19,7 +19,7 @@ from pandera.engines import pandas_engine
 from ddsc.kinds import check as kinded_check, kind_of_check
 import pyarrow.compute as pc
 
-from ddsc.model import FREE_TEXT_CHECK, Table, arrow_strings, rules_broken
+from ddsc.model import TEXT_CHECKS, Table, arrow_strings, rules_broken
 from ddsc.package import CITATION_TABLE
 from ddsc.problems import Problem, line_of
 
@@ -177,8 +177,8 @@ def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None 
         return Problem(name, line, ", ".join(table.primary_key), f"duplicate primary key {key!r}", "primary-key")
     if check.startswith("dtype"):
         return Problem(name, line, column, f"value {_value_text(case.failure_case)} has the wrong type: {check}", "dtype")
-    if check == FREE_TEXT_CHECK:
-        return [Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {rule}", code) for rule, code in rules_broken(str(case.failure_case))] or None
+    if check in TEXT_CHECKS:
+        return [Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {rule}", code) for rule, code in rules_broken(str(case.failure_case), TEXT_CHECKS[check])] or None
     return Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {check}", kind_of_check(check) or "unlocated")
 
 

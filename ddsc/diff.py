@@ -3,6 +3,15 @@
 import pandas as pd
 
 from ddsc.api import open_model, read_text
+from ddsc.problems import Problem, line_of
+from ddsc.source import ReleaseError
+
+
+def _duplicates(name: str, frame: pd.DataFrame, key: list[str]) -> list[Problem]:
+    """Rows whose primary key an earlier row has: diff keys rows on it, so each would hide the other."""
+    repeated = frame.duplicated(subset=key, keep="first").to_numpy()
+    return [Problem(name, line_of(i), ", ".join(key), f"duplicate primary key {tuple(frame.loc[i, key]) if len(key) > 1 else frame.at[i, key[0]]!r}: rows are compared by their key", "primary-key")
+            for i in repeated.nonzero()[0]]
 
 
 def _tables(path, verify: bool = True) -> dict:
@@ -13,6 +22,9 @@ def _tables(path, verify: bool = True) -> dict:
         missing = [k for k in table.primary_key if k not in frame.columns]
         if missing:
             raise ValueError(f"{source.name}: {name} has no key column {', '.join(missing)}")
+        found = _duplicates(name, frame, list(table.primary_key))
+        if found:
+            raise ReleaseError(f"{source.name}: {found[0]}" + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""))
         out[name] = (frame, list(table.primary_key))
     return out
 

@@ -7,6 +7,7 @@ The type maps sit together here; nothing else in the code states a column's type
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -53,9 +54,13 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return days.where(days >= FIRST_DAY)  # both read year 0000, which no calendar date has
 
 
+MAX_INTEGER = 2**53 - 1  # the largest integer a double holds exactly, with every integer below it: Stata, R and JavaScript read integers so
+
+
 def parse_numbers(text: pd.Series, kind: str) -> pd.Series:
     """Integers (``kind`` "integer") or numbers of a text column, parsed in Arrow; missing where a cell does
-    not have the shape, where an integer has more than 18 digits (it may not fit 64 bits: refused, never
+    not have the shape, where an integer lies beyond ``MAX_INTEGER`` either way (a Stata or R file, or a
+    JavaScript client, would hold another number; more than 18 digits are refused before the cast, never
     wrapped around), or where a number is infinite (``1e400``). The only number parser."""
     strings = arrow_strings(text)
     shape = INTEGER_RX if kind == "integer" else NUMBER_RX
@@ -67,6 +72,8 @@ def parse_numbers(text: pd.Series, kind: str) -> pd.Series:
     values = pc.cast(pc.if_else(ok, strings, pa.scalar(None, pa.string())), target)
     if kind == "number":
         values = pc.if_else(pc.is_inf(values), pa.scalar(None, target), values)
+    else:
+        values = pc.if_else(pc.greater(pc.abs(values), MAX_INTEGER), pa.scalar(None, target), values)
     dtype = pd.Int64Dtype() if kind == "integer" else pd.Float64Dtype()
     return pd.Series(values.to_pandas(types_mapper={target: dtype}.get), index=text.index)
 
@@ -117,6 +124,15 @@ class Field:
         """A string without pattern or enum: checked for whitespace, formula starts and bidirectional controls."""
         return self.type == "string" and "pattern" not in self.constraints and not self.enum
 
+    def text_check(self) -> str | None:
+        """The name of the check of text this field's cells pass (``TEXT_CHECKS``): every rule of free text
+        for free text; for text with a pattern, no surrounding whitespace and no control, bidirectional or
+        invisible character (U+001F separates the parts of a composite key), whatever the pattern allows;
+        none for an enum (its levels are checked in the schema) or another type."""
+        if self.free_text:
+            return FREE_TEXT_CHECK
+        return PATTERN_TEXT_CHECK if self.type == "string" and not self.enum else None
+
     # --- pandas -----------------------------------------------------------------------------------
     def pandas_dtype(self):
         return self._pandas_dtype
@@ -142,6 +158,12 @@ class Field:
 
     def type_check_name(self) -> str:
         return f"is one of {', '.join(map(str, self.enum))}" if self.enum else f"type is {self.type}"
+
+    def type_failure(self, text: str) -> str:
+        """Why the cell ``text`` did not parse: the check it failed, and for an integer too large, the limit."""
+        if self.type == "integer" and not self.enum and re.fullmatch(INTEGER_RX, text):
+            return f"type is integer, at most {MAX_INTEGER:,} either way (the largest a Stata or R file holds exactly)"
+        return self.type_check_name()
 
     def bounds(self) -> list[tuple[str, object]]:
         """(name, value) of the minimum and maximum, typed."""
@@ -185,8 +207,9 @@ class Field:
         from ddsc.kinds import check
 
         checks = []
-        if self.free_text:  # a pattern or an enum decides on its own whether spaces may surround a value
-            checks.append(check(free_text_ok, FREE_TEXT_CHECK, *(code for _, code, _ in FREE_TEXT_RULES)))
+        name = self.text_check()
+        if name:  # free text keeps every rule of text; a pattern decides on its own whether a value may start like a formula
+            checks.append(check(lambda s, rules=TEXT_CHECKS[name]: text_ok(s, rules), name, *(code for _, code, _ in TEXT_CHECKS[name])))
         if "pattern" in self.constraints:
             pattern = self.constraints["pattern"]
             checks.append(check(lambda s, p=pattern: matches(s, p), f"matches pattern {pattern}", "pattern"))
@@ -203,27 +226,31 @@ class Field:
 
 # The rules of free text: (name, kind, whether each cell passes). One pandera check runs them together (a check
 # costs pandera about a millisecond whatever the size of the column, and 60 columns are free text); a failing
-# cell is then reported once for each rule it breaks (``rules_broken``).
+# cell is then reported once for each rule it breaks (``rules_broken``). Text with a pattern keeps all but the
+# formula rule (its pattern decides what a value may start with).
 FREE_TEXT_RULES = (
     ("no leading or trailing whitespace", "whitespace", lambda s: s == s.str.strip()),
     ("does not start with =, +, - or @ (spreadsheet formula)", "formula", lambda s: ~s.str.startswith(FORMULA_START)),
     ("has no control, bidirectional or invisible character", "invisible-character", lambda s: ~s.str.contains(INVISIBLE_RX, regex=True)),
 )
+PATTERN_TEXT_RULES = tuple(rule for rule in FREE_TEXT_RULES if rule[1] != "formula")
 FREE_TEXT_CHECK = "free text: " + "; ".join(name for name, _, _ in FREE_TEXT_RULES)
+PATTERN_TEXT_CHECK = "text: " + "; ".join(name for name, _, _ in PATTERN_TEXT_RULES)
+TEXT_CHECKS = {FREE_TEXT_CHECK: FREE_TEXT_RULES, PATTERN_TEXT_CHECK: PATTERN_TEXT_RULES}
 
 
-def free_text_ok(values: pd.Series) -> pd.Series:
-    """Whether each cell keeps every rule of free text (missing cells are left to ``required``)."""
+def text_ok(values: pd.Series, rules=FREE_TEXT_RULES) -> pd.Series:
+    """Whether each cell keeps every rule of ``rules`` (missing cells are left to ``required``)."""
     ok = None
-    for _, _, rule in FREE_TEXT_RULES:
+    for _, _, rule in rules:
         ok = rule(values) if ok is None else ok & rule(values)
     return ok
 
 
-def rules_broken(value: str) -> list[tuple[str, str]]:
-    """(name, kind) of each rule of free text that ``value`` breaks."""
+def rules_broken(value: str, rules=FREE_TEXT_RULES) -> list[tuple[str, str]]:
+    """(name, kind) of each rule of ``rules`` (those of free text by default) that ``value`` breaks."""
     cell = pd.Series([value], dtype="string")
-    return [(name, code) for name, code, rule in FREE_TEXT_RULES if not bool(rule(cell).iloc[0])]
+    return [(name, code) for name, code, rule in rules if not bool(rule(cell).iloc[0])]
 
 
 def sql_literal(value) -> str:

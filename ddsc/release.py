@@ -8,7 +8,6 @@ import os
 import signal
 import stat
 import threading
-import shutil
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -78,7 +77,8 @@ def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
 
 @contextmanager
 def _locked(out: Path, name: str):
-    """One build at a time into ``out`` for this version; temporary folders left by a killed build are removed."""
+    """One build at a time into ``out`` for this version. Nothing in ``out`` is deleted but what this build
+    created: a folder named like a temporary one (a killed build's, or a user's backup) is left as it is."""
     path = out / f".{name}.lock"
     try:  # never through a symbolic link planted at the lock's name; the file is kept (unlinking it would let a third build in)
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
@@ -88,9 +88,6 @@ def _locked(out: Path, name: str):
         if not stat.S_ISREG(os.fstat(lock.fileno()).st_mode):
             raise OSError(f"{path.name}: the build lock is not a plain file")
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for stale in out.glob(f".{name}-*"):
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
         yield
 
 
@@ -134,6 +131,8 @@ def write_release(report, root: Path, out: Path, force: bool = False, log=_no_lo
     final, final_zip = out / name, out / f"{name}.zip"
     out.mkdir(parents=True, exist_ok=True)
     with _locked(out, name), tempfile.TemporaryDirectory(dir=out, prefix=f".{name}-") as tmp:
+        for other in sorted(p.name for p in out.glob(f".{name}-*") if p.name != Path(tmp).name):
+            log(f"{other}: not created by this build, left as it is (a killed build's temporary folder can be removed by hand)")
         folder = Path(tmp) / name
         folder.mkdir()
         paths = stage(report, root, folder, log)

@@ -215,6 +215,28 @@ def panel_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def _pyproject_problems(text: str, version: str) -> list[Problem]:
+    """``[project].version`` of pyproject.toml, read as TOML (a ``version =`` of another table is not it)."""
+    import tomllib
+
+    try:
+        project = tomllib.loads(text).get("project")
+    except tomllib.TOMLDecodeError as err:
+        at = re.search(r"line (\d+)", str(err))
+        return [Problem("pyproject.toml", int(at.group(1)) if at else 1, "", f"not valid TOML: {str(err).split(' (at ')[0]}", "version")]
+    found = project.get("version") if isinstance(project, dict) else None
+    if found == version:
+        return []
+    line, table = 1, None
+    for number, row in enumerate(text.split("\n"), 1):  # the line of [project]'s version, where it has one
+        header = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", row)
+        table = header.group(1).strip() if header else table
+        if table == "project" and re.match(r"\s*version\s*=", row):
+            line = number
+            break
+    return [Problem("pyproject.toml", line, "version", f"[project] version {found if found is not None else 'none'!r} differs from datapackage.json {version!r}", "version")]
+
+
 def version_problems(desc: dict, citation_cff: str | None, changes: str | None, zenodo: dict | None = None, pyproject: str | None = None) -> list[Problem]:
     """The package version is semver, equals CITATION.cff's (and .zenodo.json's and pyproject.toml's, where present)
     and has a CHANGES.md entry. datapackage.json holds the version; the others mirror it."""
@@ -232,9 +254,7 @@ def version_problems(desc: dict, citation_cff: str | None, changes: str | None, 
     if zenodo is not None and str(zenodo.get("version")) != version:
         problems.append(Problem(".zenodo.json", 1, "version", f"version {zenodo.get('version')!r} differs from datapackage.json {version!r}", "version"))
     if pyproject is not None:
-        found = re.search(r'^version\s*=\s*"([^"]*)"', pyproject, re.M)
-        if found is None or found.group(1) != version:
-            problems.append(Problem("pyproject.toml", 1, "version", f"version {found.group(1) if found else 'none'!r} differs from datapackage.json {version!r}", "version"))
+        problems += _pyproject_problems(pyproject, version)
     if not re.search(rf"^## \[{re.escape(version)}\]", changes or "", re.M):
         problems.append(Problem("CHANGES.md", 1, "", f"no entry '## [{version}]' for the package version", "version"))
     return problems
@@ -290,4 +310,62 @@ def authority_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
                     f"and statutes.notes of {a.at[i, 'statute_id']} does not say the enacting law was '{NOT_CONFIRMED}'", "act-unknown") for i in _rows(bad)]
 
 
-TABLE_RULES = (date_problems, cycle_problems, spell_problems, panel_problems, signed_problems, authority_problems)
+def _non_ascii(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Whether each cell of a text column holds a character outside ASCII (missing cells: no)."""
+    import pyarrow.compute as pc
+
+    from ddsc.model import arrow_strings
+
+    return pc.fill_null(pc.invert(pc.string_is_ascii(arrow_strings(frame[column]))), False).to_numpy(zero_copy_only=False)
+
+
+def _codes(value: str) -> str:
+    return " ".join(f"U+{ord(c):04X}" for c in value if ord(c) > 127)
+
+
+def look_alike_problems(tables: dict, model: dict[str, Table]) -> list[Problem]:
+    """Keys that look like other keys: in a primary key or a field declared unique, a text value not in Unicode
+    NFC (``Café`` with a combining accent), or a key equal to an earlier one of its table once both are
+    reduced to what they look like (``ddsc.text.skeleton``: a fullwidth ``Ｐ1`` or a Cyrillic ``Р1`` beside a
+    Latin ``P1``). Case is not folded: keys that differ in case look different. An ASCII key is its own
+    skeleton, so only tables holding a key with another character are compared."""
+    import unicodedata
+
+    from ddsc.text import skeleton
+
+    problems = []
+    for name, frame in tables.items():
+        table = model[name]
+        keys = [tuple(table.primary_key)] + [(f.name,) for f in table.fields if f.constraints.get("unique") is True and (f.name,) != tuple(table.primary_key)]
+        for key in keys:
+            texts = [c for c in key if table.field(c).type == "string" and not table.field(c).enum]
+            wide = {c: _non_ascii(frame, c) for c in texts}
+            if not any(w.any() for w in wide.values()):
+                continue
+            unnormal = set()
+            for column in texts:
+                for i in _where(frame, wide[column]):
+                    if not unicodedata.is_normalized("NFC", frame.at[i, column]):
+                        unnormal.add(i)
+                        problems.append(Problem(name, line_of(i), column, f"key {frame.at[i, column]!r} ({_codes(frame.at[i, column])}) is not in Unicode NFC: write it composed, as it looks", "look-alike-key"))
+            rows = np.logical_or.reduce(list(wide.values()))
+            raw = {i: tuple(None if pd.isna(v) else str(v) for v in frame.loc[i, list(key)]) for i in _where(frame, rows) if i not in unnormal}
+            looks = {i: tuple(skeleton(v) if v is not None and c in texts else v for c, v in zip(key, values)) for i, values in raw.items()}
+            wanted = set(looks.values())
+            if not wanted:
+                continue
+            plain = frame.loc[~rows, list(key)].astype(object).where(frame.loc[~rows, list(key)].notna(), None)
+            raw |= {i: tuple(None if v is None else str(v) for v in values) for i, values in zip(plain.index, plain.itertuples(index=False)) if tuple(None if v is None else str(v) for v in values) in wanted}
+            first: dict[tuple, int] = {}
+            for i in sorted(raw):
+                look = looks.get(i, raw[i])
+                if look in first and raw[first[look]] != raw[i]:
+                    other = raw[first[look]]
+                    shown = lambda t: repr(t[0]) if len(t) == 1 else repr(t)  # noqa: E731
+                    problems.append(Problem(name, line_of(i), ", ".join(key), f"key {shown(raw[i])} looks like {shown(other)} on line {line_of(first[look])} "
+                                            f"({_codes(''.join(v or '' for v in raw[i] + other))}): equal once fullwidth forms and Cyrillic or Greek look-alikes are read as Latin", "look-alike-key"))
+                first.setdefault(look, i)
+    return problems
+
+
+TABLE_RULES = (date_problems, cycle_problems, spell_problems, panel_problems, signed_problems, authority_problems, look_alike_problems)

@@ -169,10 +169,10 @@ def home_page(report, files: dict[str, str], citation: str, works: list[str], fi
 def write_site(report, folder: Path, files: dict[str, str]) -> list[str]:
     """Write ``site/`` into the release ``folder``; ``files`` maps the release's other files to their checksums."""
     from ddsc import cite
-    from ddsc.package import read_cff
+    from ddsc.cff import read_cff
 
-    meta = read_cff((folder / "CITATION.cff").read_bytes()) if (folder / "CITATION.cff").is_file() else {}
-    citation = cite.apa(meta) if all(k in meta for k in ("title", "version", "authors", "date-released")) else ""
+    meta = (read_cff((folder / "CITATION.cff").read_text(encoding="utf-8"))[0] if (folder / "CITATION.cff").is_file() else None) or {}
+    citation = cite.apa(meta) if meta else ""
     works = [cite.reference_apa(r) for r in meta.get("references") or [] if isinstance(r, dict)]
     root = folder / SITE
     (root / "tables").mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from ddsc.text import INVISIBLE_RX
 
 DESCRIPTOR = "datapackage.json"
 MAX_ENTRIES = 10_000
+MAX_DEPTH = 32  # folders inside a package folder (a release has three levels)
 MAX_FILE_BYTES = 256 << 20  # one file
 MAX_TOTAL_BYTES = 512 << 20  # all files of a zip, uncompressed: 2.5 times release 1.2.0 (README: what it costs)
 MAX_RATIO = 200  # uncompressed / compressed size of a zip entry over 1 MiB (zip bombs)
@@ -148,11 +149,19 @@ class Source:
         """Every file in the package or release, as relative paths (folders: symlinks and special files too, to be refused)."""
         if self.zip:
             return sorted(i.filename[len(self.prefix):] for i in self.zip.infolist() if not i.is_dir())
-        out = []
-        for top, dirs, names in os.walk(self.path):
-            rel = Path(top).relative_to(self.path)
-            out += [str(PurePosixPath(*rel.parts, n)) for n in names]
-            out += [str(PurePosixPath(*rel.parts, d)) for d in dirs if (Path(top) / d).is_symlink()]
+        out, stack = [], [(self.path, ())]
+        while stack:  # without recursion: a folder nested a thousand levels deep is refused, not a RecursionError
+            folder, parts = stack.pop()
+            if len(parts) > MAX_DEPTH:
+                raise UnsafeRelease(f"{self.path.name}: {'/'.join(parts[:2])}/...: folders nested more than {MAX_DEPTH} levels deep")
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((Path(entry.path), (*parts, entry.name)))
+                    else:  # files, and symbolic links and special files, to be refused when read
+                        out.append("/".join((*parts, entry.name)))
+            if len(out) > MAX_ENTRIES:
+                raise UnsafeRelease(f"{self.path.name}: more than {MAX_ENTRIES} files, the limit")
         return sorted(out)
 
     def exists(self, rel: str) -> bool:

@@ -2,9 +2,11 @@
 control characters and DEL, every bidirectional mark and control, and the invisible characters
 (zero-width spaces and joiners, word joiner and invisible operators, soft hyphen, byte order mark,
 Mongolian vowel separator, Hangul fillers, combining grapheme joiner, line and paragraph separators). Validation rejects them in free
-text; ``escape`` shows them as escapes wherever text is printed."""
+text; ``escape`` shows them as escapes wherever text is printed. And the one definition of keys that look alike
+(``skeleton``)."""
 
 import re
+import unicodedata
 
 INVISIBLE_RANGES = (
     ("\x00", "\x1f"), ("\x7f", "\x9f"),  # C0 controls, DEL, C1 controls (U+009B is a terminal control introducer)
@@ -21,3 +23,17 @@ _INVISIBLE = re.compile(INVISIBLE_RX)
 def escape(text: str) -> str:
     """``text`` with every invisible or control character shown as ``\\xNN`` or ``\\uNNNN``."""
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}", text)
+
+
+# Cyrillic and Greek letters that look like a Latin letter (capital or small), folded to it; the common homoglyphs
+# of Latin text, not every pair of Unicode's confusables list (same-script pairs such as l and I are not folded).
+LOOK_ALIKE = str.maketrans({
+    **dict(zip("АВЕЅІЈКМНОРСТУХҮҺӀԚԜ", "ABESIJKMHOPCTYXYhIQW")), **dict(zip("аеѕіјорсхуүһӏԁԛԝ", "aesijopcxyyhldqw")),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")), **dict(zip("αικνορυχ", "aikvopux")),
+})
+
+
+def skeleton(text: str) -> str:
+    """What ``text`` looks like: NFKC (fullwidth and other compatibility forms to their plain letters, composed
+    accents), then Cyrillic and Greek look-alikes folded to Latin. Two keys with one skeleton look the same."""
+    return unicodedata.normalize("NFKC", text).translate(LOOK_ALIKE)

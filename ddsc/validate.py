@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from ddsc import rules
+from ddsc.cff import read_cff
 from ddsc.checks import pandera_schemas, schema_problems
 from ddsc.model import Table
-from ddsc.package import read_cff, read_model
+from ddsc.package import read_model
 from ddsc.problems import Problem, line_of
 from ddsc.read import read_table
 from ddsc.source import Source, UnsafeRelease
@@ -50,7 +51,7 @@ def _text(source: Source, rel: str) -> str | None:
 def type_problems(table: Table, unparsed: dict[str, pd.Series]) -> list[Problem]:
     """Cells whose text is not a value of the column's type (for enums: not one of the levels)."""
     return [
-        Problem(table.name, line_of(i), name, f"value {text!r} fails check: {table.field(name).type_check_name()}", "enum" if table.field(name).enum else "type")
+        Problem(table.name, line_of(i), name, f"value {text!r} fails check: {table.field(name).type_failure(text)}", "enum" if table.field(name).enum else "type")
         for name, cells in unparsed.items() for i, text in cells.items()
     ]
 
@@ -62,23 +63,24 @@ def version_files(source: Source, desc: dict) -> list[Problem]:
     except json.JSONDecodeError as err:
         return [Problem(".zenodo.json", err.lineno, "", f"invalid JSON: {err.msg}", "invalid-json")]
     problems = rules.version_problems(desc, texts["CITATION.cff"], texts["CHANGES.md"], zenodo, texts["pyproject.toml"])
-    try:
-        references = read_cff(texts["CITATION.cff"].encode("utf-8")).get("references") if texts["CITATION.cff"] else None
-    except ValueError as err:
-        return problems + [Problem("CITATION.cff", 1, "", str(err), "reference")]
-    return problems + rules.reference_problems(desc, references if isinstance(references, list) else None)
+    located = {(p.table, p.column) for p in problems}  # one problem per place: a version given twice is a version problem, not also a YAML one
+    meta, cff = read_cff(texts["CITATION.cff"]) if texts["CITATION.cff"] is not None else (None, [])
+    references = (meta or {}).get("references")
+    problems += rules.reference_problems(desc, references if isinstance(references, list) else None) if meta is not None or texts["CITATION.cff"] is None else []
+    return problems + [p for p in cff if (p.table, p.column) not in located]
 
 
-def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] = ("core", "derived")) -> Report:
+def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] | None = None) -> Report:
     """Validate the package at ``root`` (a folder, a release zip or an open ``Source``) and report every problem.
 
-    ``layers`` chooses the tables read. The repository's own rules (shared field definitions, derived tables
+    Every table is judged, whatever its layer (``ddsc.package`` refuses a layer other than core and derived);
+    ``layers`` chooses some (the steps read the core tables alone). The repository's own rules (shared field definitions, derived tables
     equal to their rebuild) are added by ``ddsc.repository.check_repository``, which the build uses."""
     source = root if isinstance(root, Source) else Source(root)
     desc, model, problems = read_model(source)
     if desc is None or problems:  # the data is judged only by sound schemas: the schema's problem, not its echoes
         return Report(sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message)))
-    model = {name: table for name, table in model.items() if table.layer in layers}
+    model = {name: table for name, table in model.items() if layers is None or table.layer in layers}
     text, typed, skip = {}, {}, {}
     for name, table in model.items():
         arrow, found = read_table(source, table.path, table.field_names, name)

@@ -178,11 +178,18 @@ def test_a_truncated_zip_next_to_a_good_folder_is_not_called_unchanged(built, pa
     assert run(["verify", str(archive)], capsys)[0] == 0
 
 
-def test_stale_temporary_folders_of_a_killed_build_are_removed(package, tmp_path, capsys):
+def test_a_build_deletes_only_what_it_created_not_a_folder_named_like_its_temporary_one(tmp_path, capsys):
+    from tests.fixtures.tiny import tiny
+
     out = tmp_path / "out"
-    (out / f".{RELEASE}-killed").mkdir(parents=True)
-    assert run(["--root", str(package), "--out", str(out)], capsys)[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == [f".{RELEASE}.lock", RELEASE, f"{RELEASE}.zip"]
+    for name in (".ddsc-1.0.0-backup", ".ddsc-1.0.0-killed"):  # a user's backup, a killed build's leftover
+        (out / name).mkdir(parents=True)
+        (out / name / "precious.txt").write_text("kept\n")
+    code, err = run(["--root", str(tiny(tmp_path / "pkg")), "--out", str(out)], capsys)
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == [".ddsc-1.0.0-backup", ".ddsc-1.0.0-killed", ".ddsc-1.0.0.lock", "ddsc-1.0.0", "ddsc-1.0.0.zip"]
+    assert all((out / name / "precious.txt").read_text() == "kept\n" for name in (".ddsc-1.0.0-backup", ".ddsc-1.0.0-killed"))
+    assert ".ddsc-1.0.0-backup: not created by this build, left as it is" in err
 
 
 # --- 6. size limits ----------------------------------------------------------------------------------------
@@ -668,3 +675,46 @@ def test_what_validate_accepts_the_build_writes_and_every_export_holds_a_date_be
     assert str(pd.read_stata(release / "stata" / "events.dta").set_index("event_id").at["ev_16000101_old", "date"])[:10] == "1600-01-01"
     assert str(pd.read_parquet(release / "parquet" / "events.parquet").set_index("event_id").at["ev_16000101_old", "date"]) == "1600-01-01"
     assert str(ddsc.load(release)["events"].set_index("event_id").at["ev_16000101_old", "date"])[:10] == "1600-01-01"
+
+
+# --- property: what validate accepts of a hostile descriptor, the build writes and verify accepts -----------------
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-2**64, 2**64) | st.floats(allow_nan=False) | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6)
+KEYS = ["title", "description", "name", "profile", "homepage", "licenses", "keywords", "layer", "dialect", "format", "example", "type",
+        "trueValues", "decimalChar", "bareNumber", "required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength",
+        "primaryKey", "foreignKeys", "missingValues", "fields", "resource", "path", "encoding"]
+
+
+@st.composite
+def descriptor_edits(draw):
+    place = draw(st.sampled_from(["package", "resource", "schema", "field", "constraints", "licence"]))
+    return place, draw(st.integers(0, 5)), draw(st.sampled_from(KEYS) | st.text(max_size=6)), draw(JSON_VALUES)
+
+
+def _apply(desc: dict, edit) -> None:
+    place, index, key, value = edit
+    resource = desc["resources"][0]
+    spec = resource["schema"]["fields"][index]
+    target = {"package": desc, "resource": resource, "schema": resource["schema"], "field": spec,
+              "constraints": spec.setdefault("constraints", {}), "licence": desc["licenses"][0]}[place]
+    target[key] = value
+
+
+@settings(max_examples=int(os.environ.get("DDSC_HOSTILE_EXAMPLES", "8")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(descriptor_edits())
+def test_hostile_descriptors_are_refused_located_or_built_and_verified(tmp_path_factory, capsys, edit):
+    from ddsc.validate import check
+    from tests.fixtures.tiny import tiny
+
+    base = tmp_path_factory.mktemp("descriptor")
+    root = tiny(base / "pkg", lambda d: _apply(d, edit))
+    problems = check(root).problems
+    code, err = run(["--root", str(root), "--out", str(base / "out")], capsys)
+    _no_traceback(err)
+    if problems:
+        assert code == 1 and all(p.table and p.kind for p in problems)
+        assert not (base / "out").exists() or not any((base / "out").glob("ddsc-*")), err
+    else:
+        assert code == 0, (edit, err)
+        assert run(["verify", str(next((base / "out").glob("ddsc-*.zip")))], capsys)[0] == 0

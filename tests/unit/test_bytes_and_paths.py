@@ -25,7 +25,8 @@ def test_plain_relative_paths_are_accepted(path):
 
 
 @pytest.mark.parametrize(("text", "parsed"), [("740", 740), ("-3", -3), ("740.0", None), ("740.5", None), ("7e2", None), ("", None),
-                                                ("9223372036854775808", None), ("99999999999999999999", None), ("-000000000000000000012", -12)])
+                                                ("9223372036854775808", None), ("99999999999999999999", None), ("-000000000000000000012", -12),
+                                                ("9007199254740991", 2**53 - 1), ("-9007199254740991", -(2**53 - 1)), ("9007199254740992", None), ("123456789012345678", None)])
 def test_integer_cells_take_integers_only(text, parsed):
     value = Field("n", "integer").parse(pd.Series([text or None], dtype="string")).iloc[0]
     assert (None if pd.isna(value) else int(value)) == parsed

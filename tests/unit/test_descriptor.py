@@ -119,8 +119,8 @@ def test_a_constraint_of_the_wrong_type_says_what_it_must_be(base, tmp_path, fie
     assert says in problems[0].message
 
 
-@pytest.mark.parametrize(("value", "ok"), [(0, True), (2**63 - 1, True), (2**63, False), ("1800", False), (True, False), (1.5, False)])
-def test_an_integer_bound_is_a_json_integer_within_64_bits(value, ok):
+@pytest.mark.parametrize(("value", "ok"), [(0, True), (2**53 - 1, True), (-(2**53 - 1), True), (2**53, False), (2**63 - 1, False), ("1800", False), (True, False), (1.5, False)])
+def test_an_integer_bound_is_a_json_integer_a_double_holds_exactly(value, ok):
     from ddsc.package import _bound_problem
 
     assert (_bound_problem("integer", value) is None) == ok

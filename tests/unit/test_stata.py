@@ -25,7 +25,9 @@ def test_integers_within_long_stay_long_and_larger_ones_become_exact_doubles():
 
 
 def test_an_integer_no_stata_type_holds_fails_the_export():
-    table, frame = _frame([10**17 + 1, 1])  # parses (18 digits), but no Stata type holds it exactly
+    table, frame = _frame([10**17 + 1, 1])  # 18 digits: the parser refuses it (beyond 2^53 - 1) ...
+    assert frame["n"].isna().tolist() == [True, False]
+    frame["n"] = pd.array([10**17 + 1, 1], dtype="Int64")  # ... and a frame that holds it anyway fails the export
     with pytest.raises(ValueError, match="cannot be held exactly"):
         stata_frame(frame, table)
 
