@@ -1,6 +1,6 @@
 """The raw inputs of a source step (ddsc/steps/raw.py) on a tiny source written here: a listed file is read
-(a gzip file uncompressed and checked as its uncompressed bytes); a missing or changed file stops the step
-with a RawSourceError that names the file."""
+(a gzip file uncompressed and checked as its uncompressed bytes); a missing, changed or unlisted file stops
+the step with a RawSourceError that names the file."""
 
 import gzip
 import hashlib
@@ -67,3 +67,21 @@ def test_a_wrong_size_in_the_manifest_is_refused_even_with_the_right_checksum(tm
     manifest.write_text(manifest.read_text().replace(f",{len(A)}\n", f",{len(A) + 1}\n"))
     with pytest.raises(RawSourceError, match="^lists/a.csv: differs from its manifest"):
         read_raw(root, SOURCE, raw)
+
+
+def test_a_file_the_manifest_does_not_list_stops_the_step_naming_it(tmp_path):
+    root, raw = _source(tmp_path, {"a.csv": A, "b/new_report.xml.gz": B}, listed={"a.csv": A})
+    with pytest.raises(RawSourceError, match="^lists: b/new_report.xml.gz is not listed in sources/lists/MANIFEST.csv"):
+        read_raw(root, SOURCE, raw)
+
+
+def test_the_folders_own_manifest_and_licence_are_not_inputs(tmp_path):
+    root, raw = _source(tmp_path, {"a.csv": A})
+    for name in ("MANIFEST.csv", "LICENSE.md", "LICENSE-NOTE.md"):
+        (raw / SOURCE / name).write_text("x")
+    assert read_raw(root, SOURCE, raw) == {"a.csv": A}
+    (raw / SOURCE / "b").mkdir()
+    (raw / SOURCE / "b" / "LICENSE.md").write_text("x")  # only at the top of the folder
+    with pytest.raises(RawSourceError, match="b/LICENSE.md is not listed"):
+        read_raw(root, SOURCE, raw)
+
