@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import zlib
 from pathlib import Path
 
 MANIFEST = "MANIFEST.csv"
@@ -70,7 +71,10 @@ def read_raw(root: Path, source: str, raw_root: Path | None = None) -> dict[str,
             raise RawSourceError(f"{source}/{row['file']}: missing")
         data = path.read_bytes()
         if row["file"].endswith(".gz"):
-            data = gzip.decompress(data)
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error) as err:  # a changed file that no longer decompresses: named as any change
+                raise RawSourceError(f"{source}/{row['file']}: differs from its manifest (not a whole gzip file: {err}); a changed input needs a new manifest") from None
         size = row.get("bytes") or row.get("bytes_uncompressed")
         if hashlib.sha256(data).hexdigest() != _digest(row) or (size and int(size) != len(data)):
             raise RawSourceError(f"{source}/{row['file']}: differs from its manifest (sha256 or size); a changed input needs a new manifest")

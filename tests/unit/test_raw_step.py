@@ -85,3 +85,13 @@ def test_the_folders_own_manifest_and_licence_are_not_inputs(tmp_path):
     with pytest.raises(RawSourceError, match="b/LICENSE.md is not listed"):
         read_raw(root, SOURCE, raw)
 
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[:-6], lambda data: data[:10] + b"\xff" * 8 + data[18:], lambda data: b"not gzip"],
+                         ids=["cut short", "bytes overwritten", "not gzip"])
+def test_a_gzip_file_that_no_longer_decompresses_is_named(tmp_path, damage):
+    root, raw = _source(tmp_path, {"r.xml.gz": B}, compressed=True)
+    path = raw / SOURCE / "r.xml.gz"
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(RawSourceError, match="^lists/r.xml.gz: differs from its manifest"):
+        read_raw(root, SOURCE, raw)
