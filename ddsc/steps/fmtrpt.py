@@ -180,8 +180,9 @@ def strip_spaces(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def collapse_spaces(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Runs of whitespace inside a value (doubled spaces where the PDF broke a line) become one space."""
-    out = values.str.replace(SPACES + "{2,}", " ", regex=True)
+    """Runs of whitespace inside a value (doubled spaces where the PDF broke a line) become one space, and so
+    does a lone tab or line break (as the 2006-2007 pages' reader joins a cell's lines)."""
+    out = values.str.replace(SPACES + "{2,}|[\t\n\r\f\v]", " ", regex=True)
     return out, (out.fillna("\0") != values.fillna("\0"))
 
 

@@ -204,7 +204,8 @@ def test_a_cell_of_whitespace_only_becomes_empty():
     assert _list(value) == [None, None, "a", None] and hit.tolist() == [True, True, False, False]
 
 
-@pytest.mark.parametrize(("text", "out"), [("a b", "a b"), ("a  b", "a b"), ("a \n b", "a b"), ("a   b  c", "a b c")])
+@pytest.mark.parametrize(("text", "out"), [("a b", "a b"), ("a  b", "a b"), ("a \n b", "a b"), ("a   b  c", "a b c"),
+                                           ("a\nb", "a b"), ("a\tb", "a b"), ("a\r\nb", "a b")])
 def test_a_run_of_two_or_more_whitespace_characters_becomes_one_space(text, out):
     value, hit = F.collapse_spaces(s(text))
     assert _list(value) == [out] and bool(hit[0]) == (text != out)
