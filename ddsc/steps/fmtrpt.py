@@ -385,7 +385,7 @@ def clean(raw: pd.DataFrame, log: CleaningLog) -> tuple[pd.DataFrame, pd.DataFra
         log.add(rule, CHANGED, rid[touched])
 
     # 2. rows that are not trainings
-    last = df["block"].ne(df["block"].shift(-1))
+    last = df["block"].ne(df["block"].shift(-1)) | df["report_id"].ne(df["report_id"].shift(-1))  # blocks are numbered per report
     totals = df["course_title"].str.contains(r"Program Totals$", regex=True).fillna(False).astype(bool)
     log.add("program_totals_line", DROPPED, rid[totals])
     untitled = (last & ~totals & df["course_title"].isna() & df["start_date"].isna() & df["end_date"].isna()

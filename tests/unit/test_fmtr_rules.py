@@ -473,3 +473,11 @@ def test_a_name_neither_curated_nor_in_pycountry_or_a_label_not_curated_stops_th
     with pytest.raises(ValueError, match=r"program labels not in reference/fmtr_program_labels.csv: \['Unknown Program'\]"):
         _build(tmp_path, {"Africa": _xml([("Unknown Program, FY 2018", [row()])])})
 
+
+def test_the_last_row_of_a_report_of_one_block_is_the_end_of_its_block_before_the_next_report():
+    files = {f"{r}/{r}_Africa_fmtrpt_dedup.xml.gz": _xml([(heading, [row(), row(**TOTAL)])]) for r, heading in (("2017_2018", "IMET, FY 2017"), (REPORT, HEADING))}
+    raw, _ = F.load(files)
+    log = F.CleaningLog()
+    df, lines = F.clean(raw, log)
+    assert lines[["report_id", "ordinal", "block"]].values.tolist() == [["2017_2018", 2, 1], [REPORT, 2, 1]]
+    assert log.counts[("2017_2018", "untitled_totals_line")] == 1 and len(df) == 2
