@@ -3,6 +3,7 @@ written here and on small series: what each rule changes, empties or drops, the 
 ordinal in document order), what ``notes`` keeps of the raw text, and what the cleaning log counts. Nothing
 here reads the raw files or today's tables; a cell-level rule is also checked as a property (hypothesis)."""
 
+import functools
 from html import escape
 
 import pandas as pd
@@ -42,13 +43,30 @@ def _xml(blocks: list, country: str = "Angola") -> bytes:
     return ("".join(parts) + "</country></countries>").encode("utf-8")
 
 
-def clean(*blocks, report: str = REPORT) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The cleaned trainings and the totals lines, both indexed by ordinal, and the log as {rule: rows}."""
-    raw, _ = F.load({f"{report}/{report}_Africa_fmtrpt_dedup.xml.gz": _xml(list(blocks))})
+SCENARIOS: dict[str, list] = {}
+
+
+def scenario(*blocks) -> str:
+    """A report of ``blocks`` (each test's input, written beside it); returns its report id. Every report
+    written so is cleaned once, all together (``clean``): a report's rows, ordinals, blocks and log counts are
+    its own, as in the step, where the reports are cleaned together."""
+    name = f"s{len(SCENARIOS):02d}"
+    SCENARIOS[name] = list(blocks)
+    return name
+
+
+@functools.cache
+def _cleaned() -> tuple[pd.DataFrame, pd.DataFrame, F.CleaningLog]:
+    raw, _ = F.load({f"{name}/{name}_Africa_fmtrpt_dedup.xml.gz": _xml(blocks) for name, blocks in SCENARIOS.items()})
     log = F.CleaningLog()
-    df, lines = F.clean(raw, log)
-    counts = {rule: n for (_, rule), n in log.counts.items() if n}
-    return df.set_index("ordinal"), lines.set_index("ordinal"), counts
+    return *F.clean(raw, log), log
+
+
+def clean(report: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The cleaned trainings and the totals lines of a report, both indexed by ordinal, and its log as {rule: rows}."""
+    df, lines, log = _cleaned()
+    counts = {rule: n for (name, rule), n in log.counts.items() if name == report and n}
+    return df[df["report_id"] == report].set_index("ordinal"), lines[lines["report_id"] == report].set_index("ordinal"), counts
 
 
 HEADING = "IMET, FY 2018"
@@ -76,15 +94,20 @@ def test_a_four_digit_fiscal_year_is_read_as_written(yyyy):
     assert F.heading_parts(f"IMET - Fiscal Year {yyyy} Department of State Training", "Angola") == ("IMET", yyyy)
 
 
+TWO_YEARS = scenario(("IMET, FY 00", [row(start_date="6/4/2000", end_date="7/26/2000")]), ("IMET, FY 01", [row(start_date="6/4/2001", end_date="7/26/2001")]),
+                     ("Misc DoD/DoS Non-SA, FY", [row()]))
+
+
 def test_a_heading_that_names_no_year_in_a_report_that_names_two_leaves_it_empty():
-    df, _, two_years = clean(("IMET, FY 00", [row(start_date="6/4/2000", end_date="7/26/2000")]),
-                             ("IMET, FY 01", [row(start_date="6/4/2001", end_date="7/26/2001")]),
-                             ("Misc DoD/DoS Non-SA, FY", [row()]), report="2000_2001")
+    df, _, two_years = clean(TWO_YEARS)
     assert _list(df["fiscal_year"]) == [2000, 2001, None] and two_years["fiscal_year_not_stated"] == 1
 
 
+ONE_YEAR = scenario((HEADING, [row()]), ("Misc DoD/DoS Non-SA, FY", [row()]))
+
+
 def test_a_one_year_report_fills_the_year_a_heading_leaves_out():
-    df, _, log = clean((HEADING, [row()]), ("Misc DoD/DoS Non-SA, FY", [row()]))
+    df, _, log = clean(ONE_YEAR)
     assert _list(df["fiscal_year"]) == [2018, 2018] and _list(df["label"]) == ["IMET", "Misc DoD/DoS Non-SA"]
     assert "fiscal_year_not_stated" not in log
 
@@ -110,16 +133,22 @@ def test_a_missing_date_or_fiscal_year_is_never_out_of_range():
     assert F.date_out_of_range(dates, pd.Series([2006, pd.NA], dtype="Int64")).tolist() == [False, False]
 
 
+OUT_OF_RANGE = scenario((HEADING, [row(start_date="1/1/2008", end_date="1/1/2021"), row(start_date="12/31/2007", end_date="12/31/2020")]))
+
+
 def test_a_date_out_of_range_is_emptied_and_quoted_in_notes():
-    df, _, log = clean((HEADING, [row(start_date="1/1/2008", end_date="1/1/2021"), row(start_date="12/31/2007", end_date="12/31/2020")]))
+    df, _, log = clean(OUT_OF_RANGE)
     assert _list(df.loc[1, ["start_date_value", "end_date_value"]]) == [pd.Timestamp("2008-01-01"), None]
     assert df.loc[1, "notes"] == "end_date as extracted: '1/1/2021'"
     assert _list(df.loc[2, ["start_date_value", "end_date_value"]]) == [None, pd.Timestamp("2020-12-31")]
     assert df.loc[2, "notes"] == "start_date as extracted: '12/31/2007'" and log["date_out_of_range"] == 2
 
 
+END_BEFORE_START = scenario((HEADING, [row(start_date="6/4/2018", end_date="6/4/2018"), row(start_date="6/4/2018", end_date="6/3/2018")]))
+
+
 def test_an_end_date_before_its_start_date_is_emptied_and_both_are_quoted():
-    df, _, log = clean((HEADING, [row(start_date="6/4/2018", end_date="6/4/2018"), row(start_date="6/4/2018", end_date="6/3/2018")]))
+    df, _, log = clean(END_BEFORE_START)
     assert df.loc[1, "end_date_value"] == pd.Timestamp("2018-06-04") and pd.isna(df.loc[1, "notes"])
     assert pd.isna(df.loc[2, "end_date_value"]) and df.loc[2, "start_date_value"] == pd.Timestamp("2018-06-04")
     assert df.loc[2, "notes"] == "start_date as extracted: '6/4/2018'; end_date as extracted: '6/3/2018'"
@@ -142,8 +171,11 @@ def test_any_calendar_day_written_m_d_yy_or_m_d_yyyy_is_read_as_that_day(cases):
     assert list(dates) == [pd.Timestamp(d) for d, _ in cases] and short.tolist() == [two for _, two in cases] and not bad.any()
 
 
+DATES = scenario((HEADING, [row(start_date="6/4/18", end_date="7/26/18"), row(start_date="2/30/18", end_date="TBD")]))
+
+
 def test_date_rules_are_counted_once_per_row_and_the_text_kept():
-    df, _, log = clean((HEADING, [row(start_date="6/4/18", end_date="7/26/18"), row(start_date="2/30/18", end_date="TBD")]))
+    df, _, log = clean(DATES)
     assert df.loc[1, "start_date_value"] == pd.Timestamp("2018-06-04") and pd.isna(df.loc[1, "notes"])
     assert df.loc[2, ["start_date_value", "end_date_value"]].isna().all() and df.loc[2, "notes"] == "start_date as extracted: '2/30/18'; end_date as extracted: 'TBD'"
     assert (log["date_two_digit_year"], log["date_not_a_date"]) == (1, 1)  # a two-digit date that is no day is counted as no date only
@@ -169,21 +201,30 @@ def test_any_whole_dollar_amount_reads_back_with_or_without_sign_and_commas(case
     assert formatted.tolist() == [("$" in t or "," in t) for t in text]
 
 
+COSTS = scenario((HEADING, [row(total_cost="$1,000"), row(total_cost="$"), row(total_cost="N/A")]))
+
+
 def test_cost_rules_note_what_they_empty_and_count_what_they_change():
-    df, _, log = clean((HEADING, [row(total_cost="$1,000"), row(total_cost="$"), row(total_cost="N/A")]))
+    df, _, log = clean(COSTS)
     assert _list(df["cost_usd"]) == [1000, None, None]
     assert _list(df["notes"]) == [None, "total_cost as extracted: '$'", "total_cost as extracted: 'N/A'"]
     assert (log["cost_currency_format"], log["cost_bare_dollar_sign"], log["cost_not_an_amount"]) == (1, 1, 1)
 
 
+QUANTITIES = scenario((HEADING, [row(quantity="12"), row(quantity="1.5"), row(quantity="N/A")]))
+
+
 def test_a_quantity_that_is_not_a_whole_number_is_emptied_and_quoted():
-    df, _, log = clean((HEADING, [row(quantity="12"), row(quantity="1.5"), row(quantity="N/A")]))
+    df, _, log = clean(QUANTITIES)
     assert _list(df["students"]) == [12, None, None] and log["quantity_not_a_number"] == 2
     assert df.loc[3, "notes"] == "quantity as extracted: 'N/A'"
 
 
+PAGES = scenario((HEADING, [row(page_number="7"), row(page_number="223 224"), row(page_number="7 8 9"), row(page_number="ii")]))
+
+
 def test_a_page_keeps_the_first_of_two_numbers_and_empties_other_text():
-    df, _, log = clean((HEADING, [row(page_number="7"), row(page_number="223 224"), row(page_number="7 8 9"), row(page_number="ii")]))
+    df, _, log = clean(PAGES)
     assert _list(df["page"]) == [7, 223, None, None] and (log["page_two_numbers"], log["page_not_a_number"]) == (1, 2)
     assert _list(df["notes"]) == [None, "page as extracted: '223 224'", "page as extracted: '7 8 9'", "page as extracted: 'ii'"]
 
@@ -223,8 +264,11 @@ def test_a_leading_dash_is_removed_only_as_a_bullet_before_a_word(text, out):
     assert _list(value) == [out] and bool(hit[0]) == (text != out)
 
 
+DASHES = scenario((HEADING, [row(us_unit="-", location="-Fort Bragg"), row(quantity="- 0")]))
+
+
 def test_dash_rules_apply_to_text_cells_only_and_keep_the_text_in_notes():
-    df, _, log = clean((HEADING, [row(us_unit="-", location="-Fort Bragg"), row(quantity="- 0")]))
+    df, _, log = clean(DASHES)
     assert pd.isna(df.loc[1, "us_unit"]) and df.loc[1, "location"] == "Fort Bragg"
     assert df.loc[1, "notes"] == "us_unit as extracted: '-'; location as extracted: '-Fort Bragg'"
     assert pd.isna(df.loc[2, "students"]) and df.loc[2, "notes"] == "quantity as extracted: '- 0'"  # a quantity is not text: not a number
@@ -233,9 +277,12 @@ def test_dash_rules_apply_to_text_cells_only_and_keep_the_text_in_notes():
 
 # --- rows that are not trainings ----------------------------------------------------------------------------
 
+TITLED_TOTALS = scenario((HEADING, [row(), row(course_title="FY 2018 Program Totals  ", start_date=None, end_date=None),
+                                     row(course_title="Program Totals review course")]))
+
+
 def test_a_program_totals_line_goes_to_the_totals_lines_even_with_trailing_spaces():
-    df, lines, log = clean((HEADING, [row(), row(course_title="FY 2018 Program Totals  ", start_date=None, end_date=None),
-                                      row(course_title="Program Totals review course")]))
+    df, lines, log = clean(TITLED_TOTALS)
     assert list(df.index) == [1, 3] and list(lines.index) == [2] and lines.loc[2, "block"] == 1
     assert log["program_totals_line"] == 1 and "untitled_totals_line" not in log
 
@@ -243,35 +290,47 @@ def test_a_program_totals_line_goes_to_the_totals_lines_even_with_trailing_space
 TOTAL = dict(course_title=None, start_date=None, end_date=None, location=None)
 
 
+UNTITLED_CASES = [
+    (row(**TOTAL), "totals"),                                  # untitled, undated, unplaced, with a cost: the block's total
+    (row(**{**TOTAL, "location": "Fort Bragg"}), "training"),  # a location: a training whose title was lost
+    (row(**{**TOTAL, "course_title": "COURSE"}), "training"),
+    (row(**{**TOTAL, "start_date": "6/4/2018"}), "training"),
+    (row(**{**TOTAL, "end_date": "6/4/2018"}), "training"),
+    (row(**{**TOTAL, "total_cost": None}), "training"),        # no cost: not a total (its quantity keeps it a training)
+]
+UNTITLED = scenario(*[(HEADING, [row(), last]) for last, _ in UNTITLED_CASES])  # the cases are rows 2, 4, ..., 12, each last in block 1, 2, ...
+
+
 def test_an_untitled_totals_line_is_the_last_row_of_a_block_with_a_cost_and_no_title_dates_or_location():
-    cases = [
-        (row(**TOTAL), "totals"),                                  # untitled, undated, unplaced, with a cost: the block's total
-        (row(**{**TOTAL, "location": "Fort Bragg"}), "training"),  # a location: a training whose title was lost
-        (row(**{**TOTAL, "course_title": "COURSE"}), "training"),
-        (row(**{**TOTAL, "start_date": "6/4/2018"}), "training"),
-        (row(**{**TOTAL, "end_date": "6/4/2018"}), "training"),
-        (row(**{**TOTAL, "total_cost": None}), "training"),        # no cost: not a total (its quantity keeps it a training)
-    ]
-    df, lines, log = clean(*[(HEADING, [row(), last]) for last, _ in cases])  # the cases are rows 2, 4, ..., 12, each last in block 1, 2, ...
-    found = ["totals" if o in lines.index else "training" if o in df.index else "dropped" for o in range(2, 2 * len(cases) + 1, 2)]
-    assert found == [expected for _, expected in cases] and log["untitled_totals_line"] == 1
+    df, lines, log = clean(UNTITLED)
+    found = ["totals" if o in lines.index else "training" if o in df.index else "dropped" for o in range(2, 2 * len(UNTITLED_CASES) + 1, 2)]
+    assert found == [expected for _, expected in UNTITLED_CASES] and log["untitled_totals_line"] == 1
     assert (lines.loc[2, "block"], lines.loc[2, "total_cost"], lines.loc[2, "quantity"]) == (1, "$100", "1")
 
 
+UNTITLED_PLACES = scenario((HEADING, [row(**TOTAL), row()]), ("Exchange, FY 2018", [row(), row(**TOTAL)]))
+
+
 def test_an_untitled_row_is_a_total_only_at_the_end_of_its_block_the_last_block_included():
-    df, lines, log = clean((HEADING, [row(**TOTAL), row()]), ("Exchange, FY 2018", [row(), row(**TOTAL)]))
+    df, lines, log = clean(UNTITLED_PLACES)
     assert list(df.index) == [1, 2, 3] and list(lines.index) == [4] and lines.loc[4, "block"] == 2 and log["untitled_totals_line"] == 1
 
 
+NO_ACTIVITIES = scenario((HEADING, [row()]), ("No activities reported for Angola in 2007-2008", [row()]))
+
+
 def test_a_no_activities_line_is_dropped():
-    df, _, log = clean((HEADING, [row()]), ("No activities reported for Angola in 2007-2008", [row()]))
+    df, _, log = clean(NO_ACTIVITIES)
     assert list(df.index) == [1] and log["no_activities_line"] == 1
 
 
+EMPTY = dict(quantity=None, start_date=None, end_date=None, total_cost=None, course_title="WRAPPED LINE")
+FRAGMENTS = scenario(*[(HEADING, [row(**cells), row()]) for cells in (EMPTY, {**EMPTY, "quantity": "1"}, {**EMPTY, "start_date": "6/4/2018"},
+                                                                       {**EMPTY, "end_date": "6/4/2018"}, {**EMPTY, "total_cost": "$"})])  # rows 1, 3, 5, 7, 9
+
+
 def test_a_row_without_quantity_dates_and_cost_is_a_fragment_and_dropped():
-    empty = dict(quantity=None, start_date=None, end_date=None, total_cost=None, course_title="WRAPPED LINE")
-    cases = [empty, {**empty, "quantity": "1"}, {**empty, "start_date": "6/4/2018"}, {**empty, "end_date": "6/4/2018"}, {**empty, "total_cost": "$"}]
-    df, _, log = clean(*[(HEADING, [row(**cells), row()]) for cells in cases])  # the cases are rows 1, 3, 5, 7, 9
+    df, _, log = clean(FRAGMENTS)
     assert [o for o in (1, 3, 5, 7, 9) if o not in df.index] == [1] and log["fragment_row"] == 1
 
 
@@ -324,10 +383,13 @@ def test_a_number_ending_the_student_unit_is_the_cost_only_when_the_cost_cell_is
     assert _list(cost) == ["10635", "$", None, "10635.5", None] and hit.tolist() == [True, False, False, True, False]
 
 
+FUSED = scenario((HEADING, [row(quantity=None, start_date=None, end_date=None, total_cost="500 6/4/2018 7/26/2018"),
+                             row(quantity=None, start_date=None, end_date=None, total_cost=None, course_title="AIRBORNE 2", student_unit="AIR ARM 700"),
+                             row(quantity="3 Fort Benning, GA", location=None)]))
+
+
 def test_fused_cells_are_split_in_the_step_before_a_row_is_judged_a_fragment():
-    df, _, log = clean((HEADING, [row(quantity=None, start_date=None, end_date=None, total_cost="500 6/4/2018 7/26/2018"),
-                                  row(quantity=None, start_date=None, end_date=None, total_cost=None, course_title="AIRBORNE 2", student_unit="AIR ARM 700"),
-                                  row(quantity="3 Fort Benning, GA", location=None)]))
+    df, _, log = clean(FUSED)
     assert _list(df.loc[1, ["cost_usd", "start_date_value", "end_date_value"]]) == [500, pd.Timestamp("2018-06-04"), pd.Timestamp("2018-07-26")]
     assert 2 not in df.index  # no quantity, date or cost: the title's and the unit's numbers are not taken from a fragment
     assert df.loc[3, "students"] == 3 and df.loc[3, "location"] == "Fort Benning, GA"
@@ -335,8 +397,11 @@ def test_fused_cells_are_split_in_the_step_before_a_row_is_judged_a_fragment():
     assert "quantity_fused_into_title" not in log and "cost_fused_into_student_unit" not in log
 
 
+FUSED_ON_A_TRAINING = scenario((HEADING, [row(quantity=None, total_cost=None, course_title="AIRBORNE 2", student_unit="AIR ARM 700")]))
+
+
 def test_a_fused_title_quantity_and_unit_cost_are_taken_on_a_row_with_a_date():
-    df, _, log = clean((HEADING, [row(quantity=None, total_cost=None, course_title="AIRBORNE 2", student_unit="AIR ARM 700")]))
+    df, _, log = clean(FUSED_ON_A_TRAINING)
     assert _list(df.loc[1, ["course_title", "students", "student_unit", "cost_usd"]]) == ["AIRBORNE", 2, "AIR ARM", 700]
     assert (log["quantity_fused_into_title"], log["cost_fused_into_student_unit"]) == (1, 1)
 
