@@ -180,8 +180,9 @@ def strip_spaces(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def collapse_spaces(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Runs of whitespace inside a value (doubled spaces where the PDF broke a line) become one space."""
-    out = values.str.replace(SPACES + "{2,}", " ", regex=True)
+    """Runs of whitespace inside a value (doubled spaces where the PDF broke a line) become one space, and so
+    does a lone tab or line break (as the 2006-2007 pages' reader joins a cell's lines)."""
+    out = values.str.replace(SPACES + "{2,}|[\t\n\r\f\v]", " ", regex=True)
     return out, (out.fillna("\0") != values.fillna("\0"))
 
 
@@ -384,7 +385,7 @@ def clean(raw: pd.DataFrame, log: CleaningLog) -> tuple[pd.DataFrame, pd.DataFra
         log.add(rule, CHANGED, rid[touched])
 
     # 2. rows that are not trainings
-    last = df["block"].ne(df["block"].shift(-1))
+    last = df["block"].ne(df["block"].shift(-1)) | df["report_id"].ne(df["report_id"].shift(-1))  # blocks are numbered per report
     totals = df["course_title"].str.contains(r"Program Totals$", regex=True).fillna(False).astype(bool)
     log.add("program_totals_line", DROPPED, rid[totals])
     untitled = (last & ~totals & df["course_title"].isna() & df["start_date"].isna() & df["end_date"].isna()

@@ -1,7 +1,9 @@
 """Raw inputs of the source steps: files beside the checkout (``../shared/sources/<source>/``), checked
 against the manifest the repository commits (``sources/<source>/MANIFEST.csv``) before anything reads them.
 
-The repository never holds the raw files; a changed, missing or unlisted file stops the step."""
+The repository never holds the raw files; a changed, missing or unlisted file stops the step (beside the
+files it lists, a source's folder holds only its copy of the manifest and the origin's licence, ``LICENSE*``,
+at its top)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import zlib
 from pathlib import Path
 
 MANIFEST = "MANIFEST.csv"
@@ -19,7 +22,7 @@ SOURCES_ENV = "DDSC_SOURCES"  # where the raw sources lie, if not ../shared/sour
 
 
 class RawSourceError(Exception):
-    """A raw file is missing or differs from its manifest."""
+    """A raw file is missing, differs from its manifest or is not listed in it."""
 
 
 def default_raw_root(root: Path) -> Path:
@@ -36,6 +39,17 @@ def about(root: Path, source: str) -> dict:
     return json.loads((root / "sources" / source / ABOUT).read_text(encoding="utf-8"))
 
 
+def _provenance(rel: str) -> bool:
+    """Whether a file of a raw folder is its own copy of the manifest or the origin's licence (not an input)."""
+    return rel == MANIFEST or rel.startswith("LICENSE")  # a path with / lies deeper: an input
+
+
+def _unlisted(folder: Path, listed: set[str]) -> list[str]:
+    """The files under ``folder`` (relative, with /) that the manifest does not list, its provenance files aside."""
+    found = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+    return sorted(rel for rel in found if rel not in listed and not _provenance(rel))
+
+
 def _digest(row: dict) -> str:
     return row.get("sha256") or row["sha256_uncompressed"]
 
@@ -46,14 +60,21 @@ def read_raw(root: Path, source: str, raw_root: Path | None = None) -> dict[str,
     folder = (raw_root or default_raw_root(root)) / source
     if not folder.is_dir():
         raise RawSourceError(f"{source}: raw files not found at {folder.name}/ (set {SOURCES_ENV} to the folder that holds {source}/)")
+    rows = manifest(root, source)
+    extra = _unlisted(folder, {row["file"] for row in rows})
+    if extra:
+        raise RawSourceError(f"{source}: {', '.join(extra)} is not listed in sources/{source}/{MANIFEST}; list it with its checksum or remove it")
     files = {}
-    for row in manifest(root, source):
+    for row in rows:
         path = folder / row["file"]
         if not path.is_file():
             raise RawSourceError(f"{source}/{row['file']}: missing")
         data = path.read_bytes()
         if row["file"].endswith(".gz"):
-            data = gzip.decompress(data)
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error) as err:  # a changed file that no longer decompresses: named as any change
+                raise RawSourceError(f"{source}/{row['file']}: differs from its manifest (not a whole gzip file: {err}); a changed input needs a new manifest") from None
         size = row.get("bytes") or row.get("bytes_uncompressed")
         if hashlib.sha256(data).hexdigest() != _digest(row) or (size and int(size) != len(data)):
             raise RawSourceError(f"{source}/{row['file']}: differs from its manifest (sha256 or size); a changed input needs a new manifest")

@@ -123,7 +123,8 @@ def state_countries(all_spells: list[Spell], cow_codes: dict[str, int], curation
             found = sorted(c for c, k in cow_codes.items() if k == code)
         else:
             twin = latest.get(("cow", code))
-            found = [out[("cow", code)][0]] if twin and twin.abbreviation == latest[key].abbreviation and out[("cow", code)][0] else []
+            linked = out.get(("cow", code), ("", ""))[0]  # a twin the rule could not link either is named below, not a KeyError
+            found = [linked] if twin and twin.abbreviation == latest[key].abbreviation and linked else []
         if len(found) == 1:
             out[key] = (found[0], "")
         else:

@@ -1,8 +1,12 @@
-"""diff keys rows on the whole primary key and shows old and new values."""
+"""diff keys rows on the whole primary key and shows old and new values; between two small packages written
+here it finds tables, columns and rows added, removed and changed."""
+
+import json
 
 import pandas as pd
+import pytest
 
-from ddsc.diff import render, table_diff
+from ddsc.diff import diff, render, table_diff
 
 KEY = ["program_id", "country_id", "role"]
 
@@ -19,3 +23,48 @@ def test_a_change_in_a_row_of_a_composite_key_is_found_with_old_and_new_values()
     assert result["added"] == [("us_fms", "AUS", "partner")] and result["removed"] == []
     text = render({"program_countries": result})
     assert "  ~ us_fms, AUS, recipient" in text and "      notes: 'b' -> 'c'" in text
+
+
+def _package(root, tables: dict) -> str:
+    """A package of ``{name: (key, columns, rows)}`` with inline schemas, every field text."""
+    resources = []
+    (root / "tables").mkdir(parents=True)
+    for name, (key, columns, rows) in tables.items():
+        resources.append({"name": name, "path": f"tables/{name}.csv", "schema": {"fields": [{"name": c} for c in columns], "primaryKey": key}})
+        (root / "tables" / f"{name}.csv").write_text("\n".join(",".join(r) for r in [columns, *rows]) + "\n", encoding="utf-8")
+    (root / "datapackage.json").write_text(json.dumps({"name": "p", "resources": resources}), encoding="utf-8")
+    return str(root)
+
+
+@pytest.fixture
+def versions(tmp_path):
+    old = _package(tmp_path / "old", {
+        "programs": (["program_id"], ["program_id", "name", "notes"], [["p1", "A", "n"], ["p2", "B", ""], ["p4", "D", "same"]]),
+        "links": (["program_id", "role"], ["program_id", "role", "note"], [["p1", "lead", "x"], ["p1", "funder", ""]]),
+        "gone": (["g_id"], ["g_id", "name"], [["g1", "G"]]),
+    })
+    new = _package(tmp_path / "new", {
+        "programs": (["program_id"], ["program_id", "status", "name"], [["p1", "active", "A2"], ["p3", "ended", "C"], ["p4", "active", "D"]]),
+        "links": (["program_id", "role"], ["program_id", "role", "note"], [["p1", "lead", ""], ["p1", "partner", ""]]),
+        "fresh": (["f_id"], ["f_id"], [["f1"], ["f2"]]),
+    })
+    return diff(old, new, verify=False)
+
+
+def test_added_removed_and_changed_rows_and_columns_of_a_table_are_found(versions):
+    assert versions["programs"] == {"columns_added": ["status"], "columns_removed": ["notes"], "added": [("p3",)], "removed": [("p2",)],
+                                    "changed": {("p1",): [("name", "A", "A2")]}}  # a removed or added column changes no row
+
+
+def test_rows_are_keyed_on_the_whole_composite_key_and_an_emptied_cell_is_a_change(versions):
+    assert versions["links"] == {"columns_added": [], "columns_removed": [], "added": [("p1", "partner")], "removed": [("p1", "funder")],
+                                 "changed": {("p1", "lead"): [("note", "x", "")]}}
+
+
+def test_a_table_added_or_removed_is_listed_with_every_row(versions):
+    assert list(versions) == ["programs", "links", "fresh", "gone"]
+    assert versions["fresh"]["added"] == [("f1",), ("f2",)] and versions["fresh"]["removed"] == []
+    assert versions["gone"]["removed"] == [("g1",)] and versions["gone"]["added"] == [] and versions["gone"]["changed"] == {}
+    text = render(versions)
+    assert "gone: 0 added, 1 removed, 0 changed\n  - g1" in text and "  column removed: notes" in text and "      note: 'x' -> (empty)" in text
+
