@@ -1,5 +1,5 @@
 """The fmtrpt step: each cleaning rule on small inputs, raw trainings found in the committed table, the
-README's figures equal to the tables', and planted bad keys in a trimmed package located by validation.
+docs/fmtr.md's figures equal to the tables', and planted bad keys in a trimmed package located by validation.
 (The byte-for-byte rebuild is the generic test in test_steps.py.)"""
 
 import csv
@@ -219,7 +219,7 @@ def test_200_raw_trainings_are_in_the_table_with_their_values():
 
 
 def test_readme_figures_equal_the_tables():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "fmtr.md").read_text(encoding="utf-8")
     assert F.figures_from_package(ROOT) in readme, "run: python -m ddsc.steps.fmtrpt"
 
 

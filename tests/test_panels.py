@@ -475,7 +475,7 @@ def test_release_readme_merge_example_for_stata_names_a_file_and_keys_that_merge
 
 
 def test_repository_readme_panel_example_runs_as_written():
-    block = next(text for lang, text in code_blocks(ROOT / "README.md") if lang == "python" and "ddsc.panel(" in text)
+    block = next(text for lang, text in code_blocks(ROOT / "README.md") if lang == "python" and "ddsc.panel(" in text and "jp_acsa" in text)
     result = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "jp_acsa_dec31" in result.stdout

@@ -1,6 +1,7 @@
 """What researchers use: typed loading (pandas and R), SQLite and Parquet exports, codebook, citation, diff."""
 
 import json
+import re
 import os
 import shutil
 import sqlite3
@@ -138,3 +139,20 @@ def test_the_installed_package_and_command_work_from_any_folder(tmp_path):
     assert result.returncode == 0 and int(result.stdout) > 0, result.stderr
     result = subprocess.run([str(command), "cite", "--root", str(ROOT)], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0 and "[Data set]" in result.stdout, result.stderr
+
+
+def test_the_readme_coverage_table_states_each_table_s_rows_and_years():
+    """Recounted from the CSV files: rows, and the years of `year`, `fiscal_year` or `start_date`."""
+    import csv
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Coverage", 1)[1].split("###", 1)[0]
+    stated = re.findall(r"^\| `([a-z_]+)` \| [^|]+ \| ([0-9,]+) \| ([0-9-]*) \|$", section, re.M)
+    assert {"trainings", "jp_activities", "country_years_cow", "dyad_years_gw"} <= {name for name, _, _ in stated}
+    for name, rows, years in stated:
+        with (ROOT / "tables" / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            table = list(csv.DictReader(f))
+        assert int(rows.replace(",", "")) == len(table), name
+        column = next((c for c in ("year", "fiscal_year", "start_date") if c in table[0]), None)
+        values = [r[column][:4] for r in table if column and r[column]]
+        assert years == (f"{min(values)}-{max(values)}" if values else ""), name

@@ -14,7 +14,7 @@ Three layers, in the owid/etl manner:
    pycountry, program headings mapped through ``reference/fmtr_program_labels.csv``, the reports' own
    "Program Totals" lines reconciled with their blocks, and the output tables built.
 
-``python -m ddsc.steps.fmtrpt`` rewrites the figures README.md states from the committed tables.
+``python -m ddsc.steps.fmtrpt`` rewrites the figures docs/fmtr.md states from the committed tables.
 """
 
 from __future__ import annotations
@@ -745,7 +745,7 @@ STEP = Step("fmtrpt", SOURCE, ("trainings", "fmtr_reports", "fmtr_program_headin
 # the figures README.md states (a test checks that they equal the tables')
 # =============================================================================================================
 
-README = "README.md"
+README = "docs/fmtr.md"
 FIGURES_START, FIGURES_END = "<!-- fmtrpt figures: start (python -m ddsc.steps.fmtrpt) -->", "<!-- fmtrpt figures: end -->"
 REGION_ORDER = ["Africa", "East Asia and Pacific", "Europe", "Near East", "Newly Independent States", "South Asia", "South Central Asia", "Western Hemisphere", "All Regions"]
 
@@ -815,7 +815,7 @@ def figures_from_package(root: Path) -> str:
 
 
 def write_readme_figures(root: Path) -> bool:
-    """Rewrite the figures block of README.md from the tables; returns whether it changed."""
+    """Rewrite the figures block of docs/fmtr.md from the tables; returns whether it changed."""
     path = root / README
     text = path.read_text(encoding="utf-8")
     start, end = text.index(FIGURES_START), text.index(FIGURES_END) + len(FIGURES_END)
@@ -826,4 +826,4 @@ def write_readme_figures(root: Path) -> bool:
 
 
 if __name__ == "__main__":
-    print("README.md figures", "rewritten" if write_readme_figures(Path(__file__).resolve().parents[2]) else "unchanged")
+    print("docs/fmtr.md figures", "rewritten" if write_readme_figures(Path(__file__).resolve().parents[2]) else "unchanged")

@@ -1,5 +1,5 @@
 """The registry of problem kinds: every kind the code reports is declared, every declared kind is
-reported somewhere, and the README lists them all."""
+reported somewhere, and docs/validation.md lists them all."""
 
 import re
 from pathlib import Path
@@ -25,7 +25,7 @@ def test_an_undeclared_kind_is_refused():
 
 
 def test_every_kind_has_a_title_and_a_description_and_the_readme_lists_it():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     for code, declared in KINDS.items():
         assert declared.title and declared.description.endswith("."), code
         assert f"| `{code}` |" in readme, code
