@@ -97,7 +97,10 @@ Every command below is run from this folder (the unpacked release).
   with variable labels (cut at 80 characters), each column's full description as its note (`notes list`),
   enums as labelled integers and dates as `%td`.
 - `R/read_ddsc.R`: a reader for R (readr and jsonlite only).
-- `SHA256SUMS`: the checksum of every file; `CHANGES.md`, `CITATION.cff`, `LICENSE`.
+- `site/index.html`: the documentation site, to open in a browser (no network needed): a page per table,
+  figures drawn from the tables with the query that made each, how to cite, the files with their checksums.
+- `SHA256SUMS`: the checksum of every file; `CHANGES.md`, `CITATION.cff` (the dataset's citation and, under
+  `references`, the works each table rests on: `ddsc cite --table NAME` prints them), `LICENSE`.
 
 An empty cell is missing; the text `NA` is a value (Namibia's `iso2`). Dates are ISO 8601; a month- or
 year-precision date is stored as its first day, with its precision in the `*_precision` column.
