@@ -6,7 +6,6 @@ event rows (and as many event countries and record citations); ``--defects`` inj
 """
 
 import argparse
-import json
 import re
 import shutil
 from pathlib import Path

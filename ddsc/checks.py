@@ -9,7 +9,6 @@ against the other frames. The build validates with exactly these schemas.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import numpy as np
 import pandas as pd

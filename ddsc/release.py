@@ -13,7 +13,7 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ddsc.source import Source, UnsafeRelease, unsafe_path
+from ddsc.source import Source, UnsafeRelease
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "R/read_ddsc.R", "sources/fmtrpt/LICENSE-SFM.md")

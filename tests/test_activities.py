@@ -3,7 +3,6 @@ in date order, so that the n-th meeting an official page names equals the rows f
 the dyad-year panel's 2+2 counts recomputed for every cell from the CSV tables with plain csv code; the
 completeness rule on made-up series; planted defects located by validation."""
 
-import csv
 from collections import Counter, defaultdict
 
 import pandas as pd

@@ -2,7 +2,6 @@
 Chromium on its pages), R, Stata files read back, sqlite3, DuckDB and the legacy ``datapackage``
 library; and every command of both READMEs run as written."""
 
-import io
 import json
 import shutil
 import socket

@@ -3,7 +3,6 @@ is rejected by both and located by ours. (The broken corpus is compared with fri
 frictionless is a client researchers use: these tests carry the ``clients`` marker, as the corpus comparison does."""
 
 import shutil
-import tempfile
 import warnings
 from pathlib import Path
 

@@ -8,7 +8,6 @@ import csv
 import html
 import random
 import re
-import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pycountry

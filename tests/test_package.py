@@ -1,6 +1,5 @@
 """The real package: valid under our validator and frictionless, complete, and releasable."""
 
-import csv
 import json
 
 import pycountry

@@ -7,7 +7,6 @@ synthetic cases at the end pin down the rules themselves (supersession, coarse d
 force) on made-up agreements."""
 
 import calendar
-import csv
 import functools
 import re
 import shutil

@@ -7,7 +7,7 @@ import pytest
 from frictionless import validate as frictionless_validate
 
 from ddsc import release
-from tests.conftest import RELEASE, ROOT, VERSION, run
+from tests.conftest import RELEASE, ROOT, run
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
 

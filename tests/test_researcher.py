@@ -2,7 +2,6 @@
 
 import json
 import re
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -14,7 +13,7 @@ import pytest
 import ddsc
 from ddsc.codebook import codebook, coverage
 from ddsc.validate import check
-from tests.conftest import RELEASE, REQUIRE_CLIENTS, VERSION, ROOT, append_rows, run_out
+from tests.conftest import REQUIRE_CLIENTS, VERSION, ROOT, append_rows, run_out
 from tests.fixtures.make_fixtures import HERE, assemble
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)

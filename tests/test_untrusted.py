@@ -283,7 +283,6 @@ def test_a_million_column_header_prints_one_line(package, capsys):
 
 
 def test_repeated_problems_are_capped(package, capsys):
-    rows = [dict(event_id="ev_1945_surrender", country_id=f"Z{i:02d}", role="party") for i in range(1, 1)]
     path = table_path(package, "citations")
     path.write_text(path.read_text() + "".join(f"bad id {i},report,,,T,,,,en,,,\n" for i in range(1200)))
     code, err = run(["validate", "--root", str(package)], capsys)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ddsc.steps.step import DERIVED, SOURCE, Step
 
-__all__ = ["DERIVED", "SOURCE", "Step", "all_steps", "step", "producer"]
+__all__ = ["DERIVED", "SOURCE", "Step", "all_steps", "step"]
 
 
 def _steps() -> tuple[Step, ...]:
@@ -30,7 +30,3 @@ def step(name: str) -> Step:
             return candidate
     raise KeyError(f"no step named {name!r}; steps: {', '.join(s.name for s in all_steps())}")
 
-
-def producer(table: str) -> Step | None:
-    """The step that writes ``table`` (None for a table curated by hand)."""
-    return next((s for s in all_steps() if table in s.outputs), None)

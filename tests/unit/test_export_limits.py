@@ -5,7 +5,7 @@ a Parquet column may hold nulls exactly where the schema does not require a valu
 import pandas as pd
 import pytest
 
-from ddsc.export import STATA_EXACT, STATA_LABEL, STATA_LONG, arrow_table, stata_frame, stata_label, stata_labels
+from ddsc.export import STATA_EXACT, STATA_LONG, arrow_table, stata_frame, stata_label, stata_labels
 from ddsc.model import Table
 
 SCHEMA = {"fields": [{"name": "row_id", "constraints": {"required": True}}, {"name": "n", "type": "integer"},

@@ -1,8 +1,6 @@
 """The registry of problem kinds: every kind the code reports is declared, every declared kind is
 reported somewhere, and docs/validation.md lists them all."""
 
-import re
-from pathlib import Path
 
 import pytest
 
