@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["ddsc/checks.py", "ddsc/rules.py", "ddsc/read.py", "ddsc/model.py", "ddsc/verify.py", "ddsc/export.py", "ddsc/diff.py",
+MODULES = ["ddsc/checks.py", "ddsc/rules.py", "ddsc/read.py", "ddsc/model.py", "ddsc/checksums.py", "ddsc/verify.py", "ddsc/export.py", "ddsc/diff.py",
            "ddsc/source.py", "ddsc/package.py", "ddsc/render.py", "ddsc/text.py"]
 TESTS = ["tests/unit", "tests/test_broken.py", "tests/test_roundtrip.py", "tests/test_release.py", "tests/test_untrusted.py"]
 SWAPS = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,

@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from ddsc.api import open_model, read_text
+from ddsc.package import open_package
 from ddsc.problems import Problem, line_of
+from ddsc.read import read_text
 from ddsc.source import ReleaseError
 
 
@@ -15,7 +16,7 @@ def _duplicates(name: str, frame: pd.DataFrame, key: list[str]) -> list[Problem]
 
 
 def _tables(path, verify: bool = True) -> dict:
-    source, model = open_model(path, verify)
+    source, model = open_package(path, verify)
     out = {}
     for name, table in model.items():
         frame = read_text(source, table).fillna("")

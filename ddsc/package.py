@@ -7,6 +7,9 @@ import json
 import math
 import re
 
+from pathlib import Path
+
+from ddsc.checksums import checksum_problems
 from ddsc.model import KNOWN_TYPES, MAX_INTEGER, Table
 from ddsc.text import INVISIBLE_RX
 from ddsc.problems import Problem
@@ -385,6 +388,21 @@ def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Prob
         if not found:
             tables[name] = Table.from_resource(entry[0], entry[1])
     return desc, tables, problems + key_shape_problems(tables)
+
+
+def open_package(root: Path | Source, verify: bool = True) -> tuple[Source, dict[str, Table]]:
+    """The opened package or release and its schema model, for a reader that needs sound schemas: with
+    ``verify``, the release is checked against its SHA256SUMS first, and refused without one; a checksum or
+    schema problem raises ``UnsafeRelease``."""
+    source = root if isinstance(root, Source) else Source(Path(root))
+    if verify:
+        problems = checksum_problems(source)
+        if problems:
+            raise UnsafeRelease(f"{source.name}: " + "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
+    desc, model, problems = read_model(source)
+    if problems:
+        raise UnsafeRelease("; ".join(str(p) for p in problems[:5]))
+    return source, model
 
 
 def key_shape_problems(tables: dict) -> list[Problem]:

@@ -4,12 +4,13 @@
 import csv
 
 import numpy as np
+import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from ddsc.problems import Problem
-from ddsc.source import MAX_FILE_BYTES, Source, UnreadableFile, UnsafeRelease
+from ddsc.source import MAX_FILE_BYTES, ReleaseError, Source, UnreadableFile, UnsafeRelease
 
 BOM = b"\xef\xbb\xbf"
 MAX_COLUMNS = 1000
@@ -141,3 +142,12 @@ def read_table(source: Source, path: str, expected: list[str], table: str) -> tu
         # byte scan locates each (it runs only then: on a clean file Arrow's parse is the whole check)
         problems = row_problems(data, len(header), table)
     return (None, problems) if problems else (parsed, [])
+
+
+def read_text(source: Source, table) -> pd.DataFrame:
+    """A table's cells as text (empty cells missing, the text ``NA`` kept), read exactly as validation reads
+    it (``read_table``: header unquoted, structure checked); a structural problem is an error."""
+    arrow, problems = read_table(source, table.path, table.field_names, table.name)
+    if problems:
+        raise ReleaseError(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    return arrow.to_pandas(types_mapper=pd.ArrowDtype)

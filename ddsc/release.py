@@ -13,13 +13,13 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from ddsc.checksums import SUMS, checksum_problems, sha256
 from ddsc.source import Source, UnsafeRelease
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "R/read_ddsc.R", "sources/fmtrpt/LICENSE-SFM.md")
 STORED = (".parquet", ".zip")  # already compressed: stored as is in the zip
 ZIP_LEVEL = 1  # deflate level: 4x faster than 6 for about 30% larger text members (docs/performance.md)
-from ddsc.verify import SUMS, sha256
 
 
 class ReleaseExists(Exception):
@@ -112,8 +112,6 @@ def _uninterrupted():
 
 
 def _same_folder(old: Path, new: Path) -> bool:
-    from ddsc.verify import checksum_problems
-
     if not old.is_dir() or old.is_symlink():
         return False
     try:

@@ -508,7 +508,7 @@ def test_two_version_lines_in_citation_cff_fail_validation(package, capsys):
 def _resum(folder: Path) -> None:
     """Rewrite SHA256SUMS consistently, as a hostile mirror would."""
     from ddsc.release import checksums
-    from ddsc.verify import parse_sums
+    from ddsc.checksums import parse_sums
 
     listed, _ = parse_sums((folder / "SHA256SUMS").read_text())
     (folder / "SHA256SUMS").write_text(checksums(folder, list(listed)))

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "ddsc"
-JUDGE = {"ddsc.validate", "ddsc.checks", "ddsc.rules", "ddsc.model", "ddsc.package", "ddsc.read", "ddsc.source", "ddsc.problems", "ddsc.kinds", "ddsc.fields", "ddsc.text", "ddsc.render", "ddsc.cff"}
+JUDGE = {"ddsc.validate", "ddsc.checks", "ddsc.rules", "ddsc.model", "ddsc.package", "ddsc.read", "ddsc.source", "ddsc.problems", "ddsc.kinds", "ddsc.fields", "ddsc.text", "ddsc.render", "ddsc.cff", "ddsc.checksums"}
 ABOVE = ("ddsc.steps", "ddsc.release", "ddsc.export", "ddsc.verify", "ddsc.cli", "ddsc.repository", "ddsc.api", "ddsc.codebook", "ddsc.diff", "ddsc.cite")
 
 
