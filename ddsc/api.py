@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ddsc.model import Table
-from ddsc.package import open_package
-from ddsc.read import read_text
-from ddsc.rules import CODE_NAMES
-from ddsc.source import DESCRIPTOR, ReleaseError, Source
+from ddsc.package.model import Table
+from ddsc.package.descriptor import open_package
+from ddsc.package.read import read_text
+from ddsc.validation.rules import CODE_NAMES
+from ddsc.package.source import DESCRIPTOR, ReleaseError, Source
 
 def installed_data() -> Path | None:
     """The folder of the data installed with the ``ddsc`` package: ``ddsc/_data`` inside the installed
@@ -116,7 +116,7 @@ def pandera_schemas(tables: dict[str, pd.DataFrame], path: str | Path | None = N
     (default as for ``load``). Foreign keys, citation targets and uncited records are checked against the
     frames in ``tables``; ``schemas[name].validate(frame, lazy=True)`` raises ``pandera.errors.SchemaErrors``
     whose failure cases name each failing cell."""
-    from ddsc.checks import pandera_schemas as build
+    from ddsc.validation.checks import pandera_schemas as build
 
     _, model = open_model(path, verify=False)
     return build(tables, model)
