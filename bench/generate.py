@@ -29,8 +29,8 @@ def _model():
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from ddsc.package import read_model
-    from ddsc.source import Source
+    from ddsc.package.descriptor import read_model
+    from ddsc.package.source import Source
 
     return read_model(Source(ROOT))[1]
 
@@ -109,7 +109,7 @@ def tables(rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             if field.name not in frame:
                 frame[field.name] = _column(field, n, rng, keys, table, frame)
         for field in table.fields:  # a precision is given exactly where its date is
-            from ddsc.model import date_of_precision
+            from ddsc.package.model import date_of_precision
 
             if date_of_precision(field.name):
                 base = frame[date_of_precision(field.name)]
@@ -123,7 +123,7 @@ def tables(rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
         if len(table.primary_key) > 1:
             data = data.drop_duplicates(list(table.primary_key)).reset_index(drop=True)
         if name == "statutes":  # generated laws have no enacting act: their notes say so, as the act-unknown rule asks
-            from ddsc.rules import NOT_CONFIRMED
+            from ddsc.validation.rules import NOT_CONFIRMED
 
             data["notes"] = f"The enacting law was {NOT_CONFIRMED}."
         out[name] = data

@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["ddsc/checks.py", "ddsc/rules.py", "ddsc/read.py", "ddsc/model.py", "ddsc/verify.py", "ddsc/export.py", "ddsc/diff.py",
-           "ddsc/source.py", "ddsc/package.py", "ddsc/render.py", "ddsc/text.py"]
+MODULES = ["ddsc/validation/checks.py", "ddsc/validation/rules.py", "ddsc/package/read.py", "ddsc/package/model.py", "ddsc/package/checksums.py",
+           "ddsc/release/verify.py", "ddsc/release/export.py", "ddsc/release/diff.py", "ddsc/package/source.py", "ddsc/package/descriptor.py",
+           "ddsc/package/render.py", "ddsc/package/text.py"]
 TESTS = ["tests/unit", "tests/test_broken.py", "tests/test_roundtrip.py", "tests/test_release.py", "tests/test_untrusted.py"]
 SWAPS = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
          ast.In: ast.NotIn, ast.NotIn: ast.In, ast.And: ast.Or, ast.Or: ast.And, ast.Is: ast.IsNot, ast.IsNot: ast.Is}

@@ -10,7 +10,7 @@ __all__ = ["load", "pandera_schemas", "panel", "ReleaseError"]
 
 def __getattr__(name: str):
     if name == "ReleaseError":
-        from ddsc.source import ReleaseError
+        from ddsc.package.source import ReleaseError
 
         return ReleaseError
     if name in __all__:  # imported on first use, so that ``import ddsc`` does not import pandas

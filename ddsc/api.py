@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ddsc.model import Table
-from ddsc.package import read_model
-from ddsc.rules import CODE_NAMES
-from ddsc.source import DESCRIPTOR, ReleaseError, Source, UnsafeRelease
+from ddsc.package.model import Table
+from ddsc.package.descriptor import open_package
+from ddsc.package.read import read_text
+from ddsc.validation.rules import CODE_NAMES
+from ddsc.package.source import DESCRIPTOR, ReleaseError, Source
 
 def installed_data() -> Path | None:
     """The folder of the data installed with the ``ddsc`` package: ``ddsc/_data`` inside the installed
@@ -49,28 +50,7 @@ def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Sou
     """The opened package and its schema model. A release named by ``path`` is checked against its
     SHA256SUMS, and refused without one, unless ``verify=False`` (for a working folder being edited). With
     no ``path`` (the package in the working directory, or the data installed with ``ddsc``) nothing is checked."""
-    source = Source(_package_root(Path(path) if path is not None else None))
-    if verify and path is not None:
-        from ddsc.verify import checksum_problems
-
-        problems = checksum_problems(source)
-        if problems:
-            raise UnsafeRelease(f"{source.name}: " + "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
-    desc, model, problems = read_model(source)
-    if problems:
-        raise UnsafeRelease("; ".join(str(p) for p in problems[:5]))
-    return source, model
-
-
-def read_text(source: Source, table: Table) -> pd.DataFrame:
-    """A table's cells as text (empty cells missing, the text ``NA`` kept), read exactly as validation reads
-    it (``ddsc.read.read_table``: header unquoted, structure checked); a structural problem is an error."""
-    from ddsc.read import read_table
-
-    arrow, problems = read_table(source, table.path, table.field_names, table.name)
-    if problems:
-        raise ReleaseError(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
-    return arrow.to_pandas(types_mapper=pd.ArrowDtype)
+    return open_package(_package_root(Path(path) if path is not None else None), verify=verify and path is not None)
 
 
 def _load(path, verify: bool, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
@@ -136,7 +116,7 @@ def pandera_schemas(tables: dict[str, pd.DataFrame], path: str | Path | None = N
     (default as for ``load``). Foreign keys, citation targets and uncited records are checked against the
     frames in ``tables``; ``schemas[name].validate(frame, lazy=True)`` raises ``pandera.errors.SchemaErrors``
     whose failure cases name each failing cell."""
-    from ddsc.checks import pandera_schemas as build
+    from ddsc.validation.checks import pandera_schemas as build
 
     _, model = open_model(path, verify=False)
     return build(tables, model)

@@ -17,8 +17,8 @@ def _say(message: str) -> None:
 
 
 def _validate(root: Path):
-    from ddsc.problems import capped
-    from ddsc.repository import check_repository
+    from ddsc.package.problems import capped
+    from ddsc.pipeline.repository import check_repository
 
     report = check_repository(root, log=_say)
     for line in capped(report.problems):
@@ -36,7 +36,7 @@ def _summary(report, started: float, paths: tuple[Path, ...] = (), verb: str = "
 
 
 def cmd_build(args, started: float) -> int:
-    from ddsc.release import ReleaseExists, write_release
+    from ddsc.release.write import ReleaseExists, write_release
 
     _say(f"Validating {args.root / 'datapackage.json'} ...")
     report = _validate(args.root)
@@ -64,8 +64,8 @@ def cmd_validate(args, started: float) -> int:
 
 
 def cmd_verify(args, started: float) -> int:
-    from ddsc.problems import capped, escape
-    from ddsc.verify import verify_release
+    from ddsc.package.problems import capped, escape
+    from ddsc.release.verify import verify_release
 
     problems = verify_release(args.target)
     for line in capped([escape(p) for p in problems]):
@@ -75,14 +75,14 @@ def cmd_verify(args, started: float) -> int:
 
 
 def cmd_diff(args, started: float) -> int:
-    from ddsc.diff import diff, render
+    from ddsc.release.diff import diff, render
 
     print(render(diff(args.target, args.root, verify=not args.no_verify)))
     return 0
 
 
 def cmd_cite(args, started: float) -> int:
-    from ddsc import cite as citing
+    from ddsc.release import cite as citing
 
     meta = citing.citation(args.root)
     refs = citing.works(args.root, meta, args.table) if args.table else []
@@ -91,13 +91,13 @@ def cmd_cite(args, started: float) -> int:
 
 
 def cmd_run(args, started: float) -> int:
-    from ddsc.steps.run import run_steps
+    from ddsc.pipeline.run import run_steps
 
     return run_steps(args.root, args.steps, args.sources, log=_say)
 
 
 def cmd_codebook(args, started: float) -> int:
-    from ddsc.codebook import write_codebook
+    from ddsc.release.codebook import write_codebook
 
     path, changed = write_codebook(args.root)
     _say(f"{path}: {'rewritten' if changed else 'unchanged'}")
@@ -179,8 +179,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    from ddsc.problems import escape
-    from ddsc.source import UnsafeRelease
+    from ddsc.package.problems import escape
+    from ddsc.package.source import UnsafeRelease
 
     try:
         for name, default in (("out", None), ("force", False)):

@@ -8,10 +8,10 @@ from collections import Counter, defaultdict
 import pandas as pd
 import pytest
 
-from ddsc.package import read_model
-from ddsc.source import Source
-from ddsc.steps import panels
-from ddsc.validate import check
+from ddsc.package.descriptor import read_model
+from ddsc.package.source import Source
+from ddsc.pipeline.derived import panels
+from ddsc.validation.validate import check
 from tests.conftest import ROOT, append_rows, read_rows
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)

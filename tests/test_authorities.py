@@ -4,7 +4,7 @@ CSV tables (a walk up parent_statute_id to the first act); a hand-edited cell fa
 import csv
 import io
 
-from ddsc.repository import check_repository
+from ddsc.pipeline.repository import check_repository
 from tests.conftest import ROOT, read_rows
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from frictionless import validate as frictionless_validate
 
-from ddsc.kinds import KINDS
-from ddsc.validate import validate
+from ddsc.package.kinds import KINDS
+from ddsc.validation.validate import validate
 from tests.conftest import ROOT, VERSION, run
 from tests.fixtures.make_fixtures import HERE, assemble, make_broken
 

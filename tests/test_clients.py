@@ -162,7 +162,7 @@ def test_r_reader_refuses_a_zip_slip_entry_and_writes_nothing_outside(unpacked, 
 
 
 def test_stata_files_read_back_with_labels_dates_and_integers(release):
-    from ddsc.export import stata_label, stata_labels
+    from ddsc.release.export import stata_label, stata_labels
 
     desc = json.loads((release / "datapackage.json").read_text())
     for resource in desc["resources"]:
@@ -211,7 +211,7 @@ def _stata_notes(path: Path) -> dict[str, list[str]]:
 
 def test_stata_files_read_with_pyreadstat_give_labels_values_dates_and_full_descriptions(release):
     pyreadstat = pytest.importorskip("pyreadstat")
-    from ddsc.export import stata_label, stata_labels, stata_note
+    from ddsc.release.export import stata_label, stata_labels, stata_note
 
     desc = json.loads((release / "datapackage.json").read_text())
     for resource in desc["resources"]:

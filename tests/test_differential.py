@@ -10,7 +10,7 @@ import pytest
 from frictionless import validate as frictionless_validate
 
 from bench.generate import DEFECTS, write
-from ddsc.validate import validate
+from ddsc.validation.validate import validate
 from tests.fixtures.make_fixtures import HERE, assemble
 
 pytestmark = pytest.mark.clients

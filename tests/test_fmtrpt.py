@@ -11,8 +11,8 @@ import pandas as pd
 import pycountry
 import pytest
 
-from ddsc.steps import fmtrpt as F
-from ddsc.steps.raw import default_raw_root, manifest, read_raw
+from ddsc.pipeline.sources import fmtrpt as F
+from ddsc.pipeline.raw import default_raw_root, manifest, read_raw
 from tests.conftest import ROOT, append_rows, run, table_path
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
@@ -220,7 +220,7 @@ def test_200_raw_trainings_are_in_the_table_with_their_values():
 
 def test_readme_figures_equal_the_tables():
     readme = (ROOT / "docs" / "fmtr.md").read_text(encoding="utf-8")
-    assert F.figures_from_package(ROOT) in readme, "run: python -m ddsc.steps.fmtrpt"
+    assert F.figures_from_package(ROOT) in readme, "run: python -m ddsc.pipeline.sources.fmtrpt"
 
 
 def test_the_reports_reconcile_raw_elements_with_trainings_and_counted_drops():

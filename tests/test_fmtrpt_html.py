@@ -13,9 +13,9 @@ import pandas as pd
 import pycountry
 import pytest
 
-from ddsc.steps import fmtrpt as F
-from ddsc.steps import fmtrpt_html as H
-from ddsc.steps.raw import default_raw_root, manifest, read_raw
+from ddsc.pipeline.sources import fmtrpt as F
+from ddsc.pipeline.sources import fmtrpt_html as H
+from ddsc.pipeline.raw import default_raw_root, manifest, read_raw
 from tests.conftest import ROOT, table_path
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)

@@ -6,7 +6,7 @@ import pycountry
 import pytest
 from frictionless import validate as frictionless_validate
 
-from ddsc.validate import validate
+from ddsc.validation.validate import validate
 from tests.conftest import ROOT, read_rows
 
 FLOORS = {"programs": 30, "statutes": 20, "agencies": 30, "events": 40, "citations": 15}

@@ -6,7 +6,7 @@ import pandera.pandas as pa
 import pytest
 
 import ddsc
-from ddsc.model import parse_dates
+from ddsc.package.model import parse_dates
 from tests.conftest import ROOT
 
 
@@ -58,7 +58,7 @@ def test_dates_parse_only_real_calendar_days():
 
 
 def test_a_text_column_holding_numbers_fails_its_type_with_its_rows(tables):
-    """A string column is judged for the whole column (ddsc.checks._String); a frame where numbers replaced
+    """A string column is judged for the whole column (ddsc.validation.checks._String); a frame where numbers replaced
     the text still fails the type check, each row named, and text held as Python objects still passes."""
     schemas = ddsc.pandera_schemas(tables, ROOT)
     programs = tables["programs"].copy()

@@ -1,7 +1,7 @@
 """The state system tables and the panels built from them.
 
 The panel cells are recomputed here from the committed CSV files with plain ``csv`` and ``datetime`` code
-written apart from ``ddsc/steps/panels.py`` (it walks the days of a year instead of intersecting
+written apart from ``ddsc/pipeline/derived/panels.py`` (it walks the days of a year instead of intersecting
 intervals), and compared with the committed panels; nothing here hard-codes today's agreement data. The
 synthetic cases at the end pin down the rules themselves (supersession, coarse dates, unknown entry into
 force) on made-up agreements."""
@@ -19,14 +19,14 @@ import pandas as pd
 import pytest
 
 import ddsc
-from ddsc.codebook import release_readme
-from ddsc.package import read_model
-from ddsc.render import to_csv
-from ddsc.repository import check_repository
-from ddsc.source import Source
-from ddsc.steps import panels
-from ddsc.steps.run import core_tables
-from ddsc.validate import check
+from ddsc.release.codebook import release_readme
+from ddsc.package.descriptor import read_model
+from ddsc.package.render import to_csv
+from ddsc.pipeline.repository import check_repository
+from ddsc.package.source import Source
+from ddsc.pipeline.derived import panels
+from ddsc.pipeline.run import core_tables
+from ddsc.validation.validate import check
 from tests.conftest import ROOT, append_rows, code_blocks, need, read_rows, table_path
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
@@ -458,7 +458,7 @@ def test_release_readme_merge_example_runs_as_written_in_r(unpacked_like):
 def test_release_readme_merge_example_for_stata_names_a_file_and_keys_that_merge_one_to_one(unpacked_like):
     """Stata is not run here: its merge line is read as Stata would read it. ``merge 1:1 KEYS using FILE``
     needs FILE in the release (written by the export), KEYS among its variables, unique together."""
-    from ddsc.export import write_stata
+    from ddsc.release.export import write_stata
 
     blocks = dict(_merge_blocks((unpacked_like / "README.md").read_text(encoding="utf-8")))
     merge = re.fullmatch(r'merge 1:1 ([\w ]+?) using "([^"]+)", keep\(master match\)\n', blocks["stata"])

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pytest
-from ddsc.validate import validate
+from ddsc.validation.validate import validate
 from tests.conftest import append_rows
 from tests.fixtures.make_fixtures import HERE, assemble
 

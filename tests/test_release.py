@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from frictionless import validate as frictionless_validate
 
-from ddsc import release
+from ddsc.release import write
 from tests.conftest import RELEASE, ROOT, run
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
@@ -58,7 +58,7 @@ def test_failure_mid_write_leaves_no_release(package, tmp_path, capsys, monkeypa
     def broken_zip(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(release, "write_zip", broken_zip)
+    monkeypatch.setattr(write, "write_zip", broken_zip)
     out = tmp_path / "dist"
     code, err = _build(package, out, capsys)
     assert code == 1 and "error: disk full" in err
@@ -110,12 +110,12 @@ def test_a_second_build_waits_for_the_first_to_finish(package, tmp_path, monkeyp
     must not enter ``stage`` before the first has left it."""
     import threading
 
-    from ddsc.validate import check
+    from ddsc.validation.validate import check
 
     report = check(package)
     out = tmp_path / "dist"
     inside, go, second_entered = threading.Event(), threading.Event(), threading.Event()
-    order, real_stage = [], release.stage
+    order, real_stage = [], write.stage
 
     def stage(report_, root, folder, log=None):
         first = not inside.is_set()
@@ -129,11 +129,11 @@ def test_a_second_build_waits_for_the_first_to_finish(package, tmp_path, monkeyp
         order.append(("leave", first))
         return paths
 
-    monkeypatch.setattr(release, "stage", stage)
-    one = threading.Thread(target=release.write_release, args=(report, package, out))
+    monkeypatch.setattr(write, "stage", stage)
+    one = threading.Thread(target=write.write_release, args=(report, package, out))
     one.start()
     assert inside.wait(10)
-    two = threading.Thread(target=release.write_release, args=(report, package, out))
+    two = threading.Thread(target=write.write_release, args=(report, package, out))
     two.start()
     entered_early = second_entered.wait(2)  # with the lock, the second build is blocked: this times out
     go.set()

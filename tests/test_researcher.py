@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import ddsc
-from ddsc.codebook import codebook, coverage
-from ddsc.validate import check
+from ddsc.release.codebook import codebook, coverage
+from ddsc.validation.validate import check
 from tests.conftest import REQUIRE_CLIENTS, VERSION, ROOT, append_rows, run_out
 from tests.fixtures.make_fixtures import HERE, assemble
 
@@ -125,6 +125,8 @@ def test_wheel_bundles_the_data_for_load(tmp_path):
     assert result.returncode == 0, result.stderr
     names = zipfile.ZipFile(next(tmp_path.glob("ddsc-*.whl"))).namelist()
     assert {"ddsc/api.py", "ddsc/_data/datapackage.json", "ddsc/_data/tables/programs.csv", "ddsc/_data/schemas/programs.json"} <= set(names)
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "ddsc").rglob("*.py")}
+    assert modules <= set(names), f"not in the wheel (list their folders in pyproject.toml): {sorted(modules - set(names))}"
 
 
 def test_the_installed_package_and_command_work_from_any_folder(tmp_path):

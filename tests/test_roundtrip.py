@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import ddsc
-from ddsc.validate import check
+from ddsc.validation.validate import check
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)

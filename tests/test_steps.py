@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from ddsc.package import read_model
-from ddsc.render import to_csv
-from ddsc.source import Source
-from ddsc.steps import SOURCE, all_steps
-from ddsc.steps.raw import RawSourceError, default_raw_root, descriptor_sources, manifest, read_raw
+from ddsc.package.descriptor import read_model
+from ddsc.package.render import to_csv
+from ddsc.package.source import Source
+from ddsc.pipeline.steps import SOURCE, all_steps
+from ddsc.pipeline.raw import RawSourceError, default_raw_root, descriptor_sources, manifest, read_raw
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)

@@ -3,7 +3,7 @@ state-year its country stood for, missing where the dataset cannot tell.
 
 The rules are pinned on small made-up frames first (independent of today's data); then the shipped
 ``country_years`` training cells are recomputed, for every cell of both systems, from the committed CSV
-files with plain ``csv`` and ``datetime`` code written apart from ``ddsc/steps/panels.py``."""
+files with plain ``csv`` and ``datetime`` code written apart from ``ddsc/pipeline/derived/panels.py``."""
 
 import csv
 from collections import defaultdict
@@ -12,7 +12,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from ddsc.steps import fmtrpt, panels
+from ddsc.pipeline.derived import panels
+from ddsc.pipeline.sources import fmtrpt
 from tests.conftest import ROOT, read_rows
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import ddsc
-from ddsc import source as source_module
+from ddsc.package import source as source_module
 from ddsc.cli import main
-from ddsc.source import UnsafeRelease
+from ddsc.package.source import UnsafeRelease
 from tests.conftest import RELEASE, append_rows, run, table_path
 from tests.fixtures.make_fixtures import HERE, assemble
 
@@ -507,8 +507,8 @@ def test_two_version_lines_in_citation_cff_fail_validation(package, capsys):
 
 def _resum(folder: Path) -> None:
     """Rewrite SHA256SUMS consistently, as a hostile mirror would."""
-    from ddsc.release import checksums
-    from ddsc.verify import parse_sums
+    from ddsc.release.write import checksums
+    from ddsc.package.checksums import parse_sums
 
     listed, _ = parse_sums((folder / "SHA256SUMS").read_text())
     (folder / "SHA256SUMS").write_text(checksums(folder, list(listed)))
@@ -622,7 +622,7 @@ def test_an_entry_that_cannot_be_extracted_is_named_by_every_command_and_by_load
 
 
 def test_a_corrupt_table_entry_is_located_with_its_kind(built, tmp_path):
-    from ddsc.validate import check
+    from ddsc.validation.validate import check
 
     archive = tmp_path / "release.zip"
     shutil.copyfile(built.parent / f"{RELEASE}.zip", archive)
@@ -703,7 +703,7 @@ def _apply(desc: dict, edit) -> None:
 @settings(max_examples=int(os.environ.get("DDSC_HOSTILE_EXAMPLES", "8")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(descriptor_edits())
 def test_hostile_descriptors_are_refused_located_or_built_and_verified(tmp_path_factory, capsys, edit):
-    from ddsc.validate import check
+    from ddsc.validation.validate import check
     from tests.fixtures.tiny import tiny
 
     base = tmp_path_factory.mktemp("descriptor")

@@ -4,7 +4,7 @@ section that states them (the Statutes at Large page and title, the act's, left 
 
 import pandas as pd
 
-from ddsc.steps import authorities
+from ddsc.pipeline.derived import authorities
 
 COLUMNS = ["statute_id", "parent_statute_id", "instrument_type", "title_en", "public_law", "statutes_at_large", "enacted_date", "enacted_date_precision", "code_citation"]
 STATUTES = [

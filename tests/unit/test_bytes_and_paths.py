@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from ddsc.model import Field
-from ddsc.read import encoding_problems
-from ddsc.source import unsafe_path
+from ddsc.package.model import Field
+from ddsc.package.read import encoding_problems
+from ddsc.package.source import unsafe_path
 
 
 @pytest.mark.parametrize("data", [b"a,b\r\n1,2\n", b"a,b\n1,2\r", b"a,b\n1\r2\n"])
@@ -65,7 +65,7 @@ def _zip(path, names):
 
 def test_a_release_nested_under_one_folder_is_read_from_that_folder(tmp_path):
     """Release 1.0.0 put everything under ddsc-1.0.0/: read only when nothing lies outside that folder."""
-    from ddsc.source import Source
+    from ddsc.package.source import Source
 
     source = Source(_zip(tmp_path / "old.zip", ["ddsc-1.0.0/datapackage.json", "ddsc-1.0.0/tables/a.csv"]))
     assert source.files() == ["datapackage.json", "tables/a.csv"] and source.read("tables/a.csv") == b"a\n"
@@ -77,7 +77,7 @@ def test_a_release_nested_under_one_folder_is_read_from_that_folder(tmp_path):
     ["ddsc-1.0.0/tables/a.csv"],
 ])
 def test_a_zip_without_one_root_holding_the_descriptor_is_refused(tmp_path, names):
-    from ddsc.source import Source, UnsafeRelease
+    from ddsc.package.source import Source, UnsafeRelease
 
     with pytest.raises(UnsafeRelease, match="no datapackage.json at the root of the zip"):
         Source(_zip(tmp_path / "bad.zip", names))

@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from ddsc.verify import parse_sums
+from ddsc.package.checksums import parse_sums
 
 A = hashlib.sha256(b"a").hexdigest()
 B = hashlib.sha256(b"b").hexdigest()

@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
-from ddsc.cite import reference_apa, reference_bibtex, text
-from ddsc.rules import reference_problems
+from ddsc.release.cite import reference_apa, reference_bibtex, text
+from ddsc.validation.rules import reference_problems
 from ddsc.cli import main
 from tests.conftest import ROOT, run_out
 

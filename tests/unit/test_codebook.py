@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from ddsc.codebook import _spans, coverage
-from ddsc.model import Table
+from ddsc.release.codebook import _spans, coverage
+from ddsc.package.model import Table
 
 
 def test_years_are_written_as_ranges_split_at_every_gap_of_one_year():

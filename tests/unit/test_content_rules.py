@@ -1,11 +1,11 @@
-"""The content rules of ddsc/rules.py on small typed frames: an agreement left only signed for more than a
+"""The content rules of ddsc/validation/rules.py on small typed frames: an agreement left only signed for more than a
 year without saying what was searched, and a program authority in US law without its act's Public Law and
 date or a note saying why. Each is tested at its boundaries, apart from today's tables."""
 
 import pandas as pd
 import pytest
 
-from ddsc.rules import NO_ENTRY_INTO_FORCE, NOT_CONFIRMED, authority_problems, signed_problems
+from ddsc.validation.rules import NO_ENTRY_INTO_FORCE, NOT_CONFIRMED, authority_problems, signed_problems
 
 
 def _statutes(rows):

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from ddsc.export import label_column
-from ddsc.model import Table
+from ddsc.release.export import label_column
+from ddsc.package.model import Table
 
 
 def test_a_label_column_is_one_that_tells_every_row_apart():

@@ -6,8 +6,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddsc.model import Field, Table
-from ddsc.rules import date_problems
+from ddsc.package.model import Field, Table
+from ddsc.validation.rules import date_problems
 
 TODAY = date(2026, 3, 15)
 MODEL = {"events": Table("events", "tables/events.csv", (Field("event_id"), Field("date", "date")), ("event_id",), ())}

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ddsc.package import read_model
-from ddsc.source import Source
+from ddsc.package.descriptor import read_model
+from ddsc.package.source import Source
 from tests.fixtures.make_fixtures import HERE, assemble
 
 
@@ -121,14 +121,14 @@ def test_a_constraint_of_the_wrong_type_says_what_it_must_be(base, tmp_path, fie
 
 @pytest.mark.parametrize(("value", "ok"), [(0, True), (2**53 - 1, True), (-(2**53 - 1), True), (2**53, False), (2**63 - 1, False), ("1800", False), (True, False), (1.5, False)])
 def test_an_integer_bound_is_a_json_integer_a_double_holds_exactly(value, ok):
-    from ddsc.package import _bound_problem
+    from ddsc.package.descriptor import _bound_problem
 
     assert (_bound_problem("integer", value) is None) == ok
 
 
 @pytest.mark.parametrize(("value", "ok"), [(0.5, True), (3, True), (float("inf"), False), ("1.5", False), (False, False)])
 def test_a_number_bound_is_a_finite_json_number(value, ok):
-    from ddsc.package import _bound_problem
+    from ddsc.package.descriptor import _bound_problem
 
     assert (_bound_problem("number", value) is None) == ok
 

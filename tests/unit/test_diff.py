@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from ddsc.diff import diff, render, table_diff
+from ddsc.release.diff import diff, render, table_diff
 
 KEY = ["program_id", "country_id", "role"]
 

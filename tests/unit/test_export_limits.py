@@ -5,8 +5,8 @@ a Parquet column may hold nulls exactly where the schema does not require a valu
 import pandas as pd
 import pytest
 
-from ddsc.export import STATA_EXACT, STATA_LONG, arrow_table, stata_frame, stata_label, stata_labels
-from ddsc.model import Table
+from ddsc.release.export import STATA_EXACT, STATA_LONG, arrow_table, stata_frame, stata_label, stata_labels
+from ddsc.package.model import Table
 
 SCHEMA = {"fields": [{"name": "row_id", "constraints": {"required": True}}, {"name": "n", "type": "integer"},
                      {"name": "day", "type": "date", "constraints": {"required": True}}, {"name": "note"}], "primaryKey": ["row_id"]}

@@ -1,4 +1,4 @@
-"""Fields with one meaning are stated alike in every schema (ddsc.fields): the definition is the owning
+"""Fields with one meaning are stated alike in every schema (ddsc.package.fields): the definition is the owning
 table's (the one keyed by the field) or the one most schemas state; a schema that states another type or
 constraint fails the repository's validation with its location; required and unique stay per use; a
 release from elsewhere is judged by its own schemas."""
@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from ddsc.fields import SHARED
-from ddsc.repository import check_repository
-from ddsc.validate import check
+from ddsc.package.fields import SHARED
+from ddsc.pipeline.repository import check_repository
+from ddsc.validation.validate import check
 from tests.fixtures.make_fixtures import HERE, assemble
 
 

@@ -1,4 +1,4 @@
-"""The cleaning rules of the fmtrpt step (ddsc/steps/fmtrpt.py) at their boundaries, on tiny XML reports
+"""The cleaning rules of the fmtrpt step (ddsc/pipeline/sources/fmtrpt.py) at their boundaries, on tiny XML reports
 written here and on small series: what each rule changes, empties or drops, the row it does it to (by its
 ordinal in document order), what ``notes`` keeps of the raw text, and what the cleaning log counts. Nothing
 here reads the raw files or today's tables; a cell-level rule is also checked as a property (hypothesis)."""
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddsc.steps import fmtrpt as F
+from ddsc.pipeline.sources import fmtrpt as F
 
 REPORT = "2018_2019"
 FILE = f"{REPORT}/{REPORT}_Africa_fmtrpt_dedup.xml.gz"

@@ -4,8 +4,8 @@ import sqlite3
 
 import pandas as pd
 
-from ddsc.checks import pandera_schemas, schema_problems
-from ddsc.model import Table
+from ddsc.validation.checks import pandera_schemas, schema_problems
+from ddsc.package.model import Table
 
 PARENT = {"fields": [{"name": "system"}, {"name": "code", "type": "integer"}, {"name": "name"}], "primaryKey": ["system", "code"]}
 CHILD = {

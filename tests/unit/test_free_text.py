@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from ddsc.checks import pandera_schemas, schema_problems
-from ddsc.model import Table
-from ddsc.text import escape
+from ddsc.validation.checks import pandera_schemas, schema_problems
+from ddsc.package.model import Table
+from ddsc.package.text import escape
 
 SCHEMA = {"fields": [{"name": "row_id", "constraints": {"pattern": "^[a-z]+$"}}, {"name": "title"}], "primaryKey": ["row_id"]}
 

@@ -5,7 +5,7 @@ exception text, and ``ddsc.load`` raises only ``ReleaseError``."""
 import pytest
 
 import ddsc
-from ddsc.validate import check
+from ddsc.validation.validate import check
 from tests.fixtures.tiny import ROWS, constrain, field, tiny
 
 
@@ -34,8 +34,8 @@ def test_the_tiny_package_is_valid(tmp_path):
 
 @pytest.mark.parametrize("layer", ["raw", "Core", "", None, ["core"]])
 def test_a_layer_other_than_core_or_derived_is_refused_by_validate_and_verify(tmp_path, layer):
-    from ddsc.release import checksums
-    from ddsc.verify import verify_release
+    from ddsc.release.write import checksums
+    from ddsc.release.verify import verify_release
 
     root = tiny(tmp_path / "pkg", lambda d: d["resources"][0].update(layer=layer))
     assert _found(root) == [("datapackage.json", 1, "resources.things.layer", "descriptor")]
@@ -368,7 +368,7 @@ def test_a_pyproject_whose_project_version_agrees_is_accepted(tmp_path):
 @pytest.mark.parametrize("side", ["old", "new"])
 def test_diff_refuses_duplicate_keys_with_their_place(tmp_path, capsys, side):
     from ddsc.cli import main
-    from ddsc.diff import diff
+    from ddsc.release.diff import diff
 
     twice = ROWS + "t1,9,false,2022-01-01,b,Hidden\n"
     old = tiny(tmp_path / "old", rows=twice if side == "old" else ROWS)
@@ -413,8 +413,8 @@ def _unnest(root) -> None:
 
 
 def test_a_folder_nested_1200_levels_deep_is_refused_by_verify_and_load(tmp_path):
-    from ddsc.release import checksums
-    from ddsc.verify import verify_release
+    from ddsc.release.write import checksums
+    from ddsc.release.verify import verify_release
 
     root = tiny(tmp_path / "pkg")
     (root / "SHA256SUMS").write_text(checksums(root, ["datapackage.json", "tables/things.csv", "CITATION.cff", "CHANGES.md"]))
@@ -437,9 +437,9 @@ from pathlib import Path  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from ddsc.kinds import KINDS  # noqa: E402
-from ddsc.package import PARSING, _same  # noqa: E402
-from ddsc.text import LOOK_ALIKE  # noqa: E402
+from ddsc.package.kinds import KINDS  # noqa: E402
+from ddsc.package.descriptor import PARSING, _same  # noqa: E402
+from ddsc.package.text import LOOK_ALIKE  # noqa: E402
 
 EXAMPLES = settings(max_examples=int(os.environ.get("DDSC_HOSTILE_RULE_EXAMPLES", "15")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**64, 2**64) | st.floats(allow_nan=False) | st.text(max_size=6),

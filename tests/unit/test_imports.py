@@ -1,6 +1,9 @@
-"""The import graph of the package, read from the source with ``ast`` (imports inside functions included):
-no circle, and the judge (validation and what it stands on) never imports the pipeline, the release or the
-command line, so that a change to a step cannot change how a package is judged."""
+"""The import graph of the package, read from the source with ``ast`` (imports inside functions included).
+The modules lie on floors, and each imports only from its own floor and the floors below: ``package`` (the
+files, the descriptor, the model) at the bottom; ``validation`` (the judge) on it; ``pipeline`` (the steps)
+and ``release`` (writing a release and reading one back) on both, neither on the other; ``api`` and ``cli``
+on top. So a change to a step or an export cannot change how a package is judged. And no module imports in
+a circle."""
 
 import ast
 from pathlib import Path
@@ -8,8 +11,8 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "ddsc"
-JUDGE = {"ddsc.validate", "ddsc.checks", "ddsc.rules", "ddsc.model", "ddsc.package", "ddsc.read", "ddsc.source", "ddsc.problems", "ddsc.kinds", "ddsc.fields", "ddsc.text", "ddsc.render", "ddsc.cff"}
-ABOVE = ("ddsc.steps", "ddsc.release", "ddsc.export", "ddsc.verify", "ddsc.cli", "ddsc.repository", "ddsc.api", "ddsc.codebook", "ddsc.diff", "ddsc.cite")
+FLOORS = {"ddsc.package": 0, "ddsc.validation": 1, "ddsc.pipeline": 2, "ddsc.release": 2}  # pipeline and release side by side
+TOP = {"ddsc", "ddsc.api", "ddsc.cli"}
 
 
 def _module(path: Path) -> str:
@@ -18,8 +21,8 @@ def _module(path: Path) -> str:
 
 
 def imports() -> dict[str, set[str]]:
-    """Each module of ``ddsc`` -> the ``ddsc`` modules it imports (``from ddsc.steps import panels`` counts
-    ``ddsc.steps.panels`` where that is a module, else ``ddsc.steps``)."""
+    """Each module of ``ddsc`` -> the ``ddsc`` modules it imports (``from ddsc.pipeline.derived import panels``
+    counts ``ddsc.pipeline.derived.panels`` where that is a module, else ``ddsc.pipeline.derived``)."""
     modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
     graph = {}
     for name, path in modules.items():
@@ -63,14 +66,42 @@ def test_the_package_imports_in_no_circle():
     assert _cycle(graph) is None, " -> ".join(_cycle(graph))
 
 
-def test_the_judge_imports_nothing_above_it():
-    for name, targets in imports().items():
-        if name in JUDGE:
-            up = sorted(t for t in targets if t.startswith(ABOVE))
-            assert not up, f"{name} imports {up}"
+def floor(module: str) -> str | None:
+    """The floor a module lies on (None on top)."""
+    return next((f for f in FLOORS if module == f or module.startswith(f + ".")), None)
+
+
+def violations(graph: dict[str, set[str]]) -> list[str]:
+    """Every import from a floor to the top, to a floor above it or to the floor beside it."""
+    wrong = []
+    for name, targets in sorted(graph.items()):
+        own = floor(name)
+        if own is None:  # the top imports anything
+            continue
+        for target in sorted(targets):
+            there = floor(target)
+            if there is None or there != own and FLOORS[there] >= FLOORS[own]:
+                wrong.append(f"{name} imports {target}")
+    return wrong
+
+
+def test_every_module_lies_on_a_floor_but_the_top():
+    assert {name for name in imports() if floor(name) is None} == TOP
+
+
+def test_each_floor_imports_only_from_itself_and_the_floors_below():
+    assert violations(imports()) == []
 
 
 def test_the_cycle_finder_finds_a_circle_and_the_reader_sees_function_level_imports():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
-    assert "ddsc.fields" in imports()["ddsc.repository"] and "ddsc.steps.run" in imports()["ddsc.repository"]
+    assert "ddsc.package.fields" in imports()["ddsc.pipeline.repository"] and "ddsc.pipeline.run" in imports()["ddsc.pipeline.repository"]
+
+
+def test_the_floor_rule_finds_an_import_up_or_sideways():
+    graph = {"ddsc.package.model": {"ddsc.validation.rules"}, "ddsc.validation.validate": {"ddsc.pipeline.run"}, "ddsc.release.diff": {"ddsc.api"},
+             "ddsc.pipeline.run": {"ddsc.release.write", "ddsc.validation.validate", "ddsc.package.render", "ddsc.pipeline.steps"},
+             "ddsc.release.verify": {"ddsc.validation.validate"}, "ddsc.cli": {"ddsc.release.write"}}
+    assert violations(graph) == ["ddsc.package.model imports ddsc.validation.rules", "ddsc.pipeline.run imports ddsc.release.write",
+                                 "ddsc.release.diff imports ddsc.api", "ddsc.validation.validate imports ddsc.pipeline.run"]

@@ -6,8 +6,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddsc.checks import _joined, pandera_schemas, schema_problems
-from ddsc.model import Table
+from ddsc.validation.checks import _joined, pandera_schemas, schema_problems
+from ddsc.package.model import Table
 
 PARENT = {"fields": [{"name": "a"}, {"name": "b"}, {"name": "label", "constraints": {"unique": True}}], "primaryKey": ["a", "b"]}
 CHILD = {"fields": [{"name": "row_id"}, {"name": "a"}, {"name": "b"}],

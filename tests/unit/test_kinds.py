@@ -4,8 +4,8 @@ reported somewhere, and docs/validation.md lists them all."""
 
 import pytest
 
-from ddsc.kinds import KINDS, kind
-from ddsc.problems import Problem
+from ddsc.package.kinds import KINDS, kind
+from ddsc.package.problems import Problem
 from tests.conftest import ROOT
 
 CODE = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "ddsc").rglob("*.py")) if p.name != "kinds.py")

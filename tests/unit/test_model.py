@@ -2,7 +2,7 @@
 
 import re
 
-from ddsc.model import R_CLASSES, Field
+from ddsc.package.model import R_CLASSES, Field
 from tests.conftest import ROOT
 
 READR = {"col_integer": "integer", "col_double": "numeric", "col_logical": "logical", "col_date": "Date", "col_character": "character", "col_factor": "factor"}

@@ -1,4 +1,4 @@
-"""The panel rules of ddsc/steps/panels.py on a small world written here, one partner of Japan per rule, each
+"""The panel rules of ddsc/pipeline/derived/panels.py on a small world written here, one partner of Japan per rule, each
 with the values the rule gives worked out by hand in its test: successors hand over at the entry into force of
 the first of them (at the end of its period when it is dated to the month or year), parallel agreements of
 one family are counted apart and the latest named, an agreement ended without an end date is unknown after
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from ddsc import api
-from ddsc.steps import panels as P
+from ddsc.pipeline.derived import panels as P
 
 FIRST, LAST = 2008, 2016
 YEARS = range(FIRST, LAST + 1)

@@ -1,4 +1,4 @@
-"""The raw inputs of a source step (ddsc/steps/raw.py) on a tiny source written here: a listed file is read
+"""The raw inputs of a source step (ddsc/pipeline/raw.py) on a tiny source written here: a listed file is read
 (a gzip file uncompressed and checked as its uncompressed bytes); a missing, changed or unlisted file stops
 the step with a RawSourceError that names the file."""
 
@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from ddsc.steps.raw import RawSourceError, read_raw
+from ddsc.pipeline.raw import RawSourceError, read_raw
 
 SOURCE = "lists"
 A, B = b"code,name\n740,Japan\n", b"<xml>report</xml>\n"

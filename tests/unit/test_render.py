@@ -3,7 +3,7 @@
 
 import pandas as pd
 
-from ddsc.render import cell_text
+from ddsc.package.render import cell_text
 
 
 def test_numbers_are_written_in_their_shortest_round_trip_form():
@@ -21,8 +21,8 @@ def test_a_filtered_frame_keeps_its_index_and_its_missing_cells():
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddsc.model import Table
-from ddsc.render import to_csv
+from ddsc.package.model import Table
+from ddsc.package.render import to_csv
 
 CELL = st.one_of(st.none(), st.text(alphabet=st.sampled_from(list(',"\r\n \t\'ab;日本\u00a0\u2028|')), max_size=6))
 

@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 
 from ddsc.api import load
-from ddsc.checks import pandera_schemas, schema_problems
-from ddsc.package import CITATION_TABLE, read_model
-from ddsc.model import Table
-from ddsc.problems import line_of
-from ddsc.rules import DATE_PAIRS, date_problems
-from ddsc.source import Source
+from ddsc.validation.checks import pandera_schemas, schema_problems
+from ddsc.package.descriptor import CITATION_TABLE, read_model
+from ddsc.package.model import Table
+from ddsc.package.problems import line_of
+from ddsc.validation.rules import DATE_PAIRS, date_problems
+from ddsc.package.source import Source
 from tests.fixtures.make_fixtures import HERE, assemble
 
 
@@ -89,7 +89,7 @@ def _pair_frame(table, start, end, values):
 
 @pytest.mark.parametrize(("table", "start", "end"), PAIRS)
 def test_every_date_pair_is_ordered_at_the_coarser_precision(table, start, end):
-    from ddsc.model import Field, Table
+    from ddsc.package.model import Field, Table
 
     fields = tuple(Field(n, "date") for n in (start, end))
     model = {table: Table(table, f"tables/{table}.csv", fields, (), ())}
@@ -108,7 +108,7 @@ def test_every_date_pair_is_ordered_at_the_coarser_precision(table, start, end):
 @pytest.mark.parametrize(("precision", "day", "bad"), [("year", "2010-01-01", False), ("year", "2010-06-01", True), ("year", "2010-01-15", True),
                                                        ("month", "2010-06-01", False), ("month", "2010-06-15", True), ("day", "2010-06-15", False)])
 def test_a_date_sits_on_the_first_day_of_its_precision(precision, day, bad):
-    from ddsc.model import Field, Table
+    from ddsc.package.model import Field, Table
 
     model = {"events": Table("events", "tables/events.csv", (Field("date", "date"), Field("date_precision")), (), ())}
     frame = pd.DataFrame({"date": [pd.Timestamp(day)], "date_precision": pd.Series([precision], dtype="string")})

@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 
-from ddsc.site import FIGURES, draw, figure_data, table_page
-from ddsc.model import Table
+from ddsc.release.site import FIGURES, draw, figure_data, table_page
+from ddsc.package.model import Table
 
 FIG = {f.name: f for f in FIGURES}
 

@@ -4,8 +4,8 @@ while exact, beyond that the export refuses; labels are plain text cut at a word
 import pandas as pd
 import pytest
 
-from ddsc.export import stata_frame, stata_label, stata_labels
-from ddsc.model import Table
+from ddsc.release.export import stata_frame, stata_label, stata_labels
+from ddsc.package.model import Table
 
 SCHEMA = {"fields": [{"name": "row_id"}, {"name": "n", "type": "integer"}, {"name": "kind", "constraints": {"enum": ["a", "b"]}}], "primaryKey": ["row_id"]}
 
@@ -61,7 +61,7 @@ def test_a_date_before_1678_is_written_and_read_back_as_the_same_day(tmp_path):
 
 def test_long_strings_are_written_byte_for_byte_as_pandas_writes_them(tmp_path):
     """The strL table is built from a NumPy array instead of pandas' row Series: same bytes, repeats and missing included."""
-    from ddsc.export import _StataWithNotes
+    from ddsc.release.export import _StataWithNotes
 
     text = pd.Series(["a", "日本の防衛", "", "a", "x" * 3000, "b", "日本の防衛"], dtype=object)
     frame = pd.DataFrame({"n": pd.array(range(7), dtype="Int32"), "first": text, "second": text[::-1].reset_index(drop=True)})
@@ -73,7 +73,7 @@ def test_long_strings_are_written_byte_for_byte_as_pandas_writes_them(tmp_path):
 
 
 def test_a_note_longer_than_a_stata_characteristic_holds_fails_the_export(tmp_path):
-    from ddsc.export import STATA_CHARACTERISTIC, _StataWithNotes
+    from ddsc.release.export import STATA_CHARACTERISTIC, _StataWithNotes
 
     frame = pd.DataFrame({"n": pd.array([1], dtype="Int32")})
     _StataWithNotes(tmp_path / "fits.dta", frame, notes={"n": "x" * (STATA_CHARACTERISTIC - 1)}, write_index=False).write_file()

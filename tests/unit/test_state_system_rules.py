@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from ddsc.steps import countries as C
-from ddsc.steps import state_systems as S
+from ddsc.pipeline.sources import countries as C
+from ddsc.pipeline.sources import state_systems as S
 
 COW_HEADER = "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
 GW_HEADER = "statenumber\tstateid\tcountryname\tstart\tend\n"

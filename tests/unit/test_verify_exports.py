@@ -7,10 +7,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ddsc.export import arrow_table, write_parquet, write_sqlite, write_stata
-from ddsc.model import Table
-from ddsc.source import Source
-from ddsc.verify import _differs, export_problems
+from ddsc.release.export import arrow_table, write_parquet, write_sqlite, write_stata
+from ddsc.package.model import Table
+from ddsc.package.source import Source
+from ddsc.release.verify import _differs, export_problems
 
 SCHEMA = {"fields": [{"name": "row_id", "constraints": {"required": True}}, {"name": "n", "type": "integer"}, {"name": "day", "type": "date"},
                      {"name": "kind", "constraints": {"enum": ["a", "b"]}}, {"name": "note"}], "primaryKey": ["row_id"]}

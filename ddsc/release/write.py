@@ -1,0 +1,154 @@
+"""Writing a release from a validated package: staged in a temporary folder, moved into place when complete,
+never replacing a different release without ``--force``. (Checking a release from elsewhere: ``ddsc.release.verify``.)"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import stat
+import threading
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ddsc.package.checksums import SUMS, checksum_problems, sha256
+from ddsc.package.source import Source, UnsafeRelease
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "R/read_ddsc.R", "sources/fmtrpt/LICENSE-SFM.md")
+STORED = (".parquet", ".zip")  # already compressed: stored as is in the zip
+ZIP_LEVEL = 1  # deflate level: 4x faster than 6 for about 30% larger text members (docs/performance.md)
+
+
+class ReleaseExists(Exception):
+    """The version is already released with different content."""
+
+
+def checksums(folder: Path, paths: list[str]) -> str:
+    return "".join(f"{sha256((folder / p).read_bytes())}  {p}\n" for p in sorted(paths))
+
+
+def write_zip(folder: Path, paths: list[str], target: Path) -> None:
+    """``datapackage.json`` at the root of the zip, fixed timestamps, permissions and order: equal inputs give equal bytes."""
+    with zipfile.ZipFile(target, "w") as archive:
+        for rel in sorted(paths):
+            info = zipfile.ZipInfo(rel, date_time=FIXED_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if rel.endswith(STORED) else zipfile.ZIP_DEFLATED
+            archive.writestr(info, (folder / rel).read_bytes(), compresslevel=ZIP_LEVEL)
+
+
+def _no_log(message: str) -> None:
+    pass
+
+
+def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
+    """Write the release into ``folder``: the package files, the exports and SHA256SUMS; returns the paths in it."""
+    from ddsc.release import export
+
+    source = report.source
+    paths = ["datapackage.json"] + [t.path for t in report.model.values()]
+    paths += [r["schema"] for r in report.descriptor["resources"] if isinstance(r.get("schema"), str)]
+    paths += [name for name in EXTRA_FILES if (root / name).is_file()]
+    paths = list(dict.fromkeys(paths))  # two resources may share one schema file: one entry each
+    log(f"copying {len(paths)} files")
+    for rel in paths:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(source.read(rel) if source.exists(rel) else (root / rel).read_bytes())
+    from ddsc.release.codebook import CODEBOOK, codebook, coverage, release_readme
+
+    rows = {n: len(f) for n, f in report.tables.items()}
+    (folder / "README.md").write_text(release_readme(report.descriptor, report.model, rows), encoding="utf-8")
+    (folder / CODEBOOK).parent.mkdir(parents=True, exist_ok=True)
+    (folder / CODEBOOK).write_text(codebook(report.descriptor, report.model, rows, coverage(report.model, report.tables)) + "\n", encoding="utf-8")
+    paths += ["README.md", CODEBOOK]
+    for write in export.EXPORTS:
+        log(f"writing {write.__name__.removeprefix('write_')}")
+        paths += write(report, folder)
+    from ddsc.release.site import write_site
+
+    log("writing site")
+    paths += write_site(report, folder, {p: sha256((folder / p).read_bytes()) for p in paths})
+    (folder / SUMS).write_text(checksums(folder, paths), encoding="utf-8")
+    return paths + [SUMS]
+
+
+@contextmanager
+def _locked(out: Path, name: str):
+    """One build at a time into ``out`` for this version. Nothing in ``out`` is deleted but what this build
+    created: a folder named like a temporary one (a killed build's, or a user's backup) is left as it is."""
+    path = out / f".{name}.lock"
+    try:  # never through a symbolic link planted at the lock's name; the file is kept (unlinking it would let a third build in)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as err:
+        raise OSError(f"{path.name}: cannot open the build lock ({err.strerror}); remove it if it is not a plain file") from None
+    with os.fdopen(descriptor, "r+") as lock:
+        if not stat.S_ISREG(os.fstat(lock.fileno()).st_mode):
+            raise OSError(f"{path.name}: the build lock is not a plain file")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@contextmanager
+def _uninterrupted():
+    """Ctrl-C and termination wait until the block is done (the swap of a published release is never half
+    done); a signal received meanwhile is acted on afterwards. Python runs signal handlers in the main
+    thread only, so elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    signals = [s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+    previous = {s: signal.signal(s, lambda number, frame: received.append(number)) for s in signals}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in received[:1]:
+            signal.raise_signal(number)
+
+
+def _same_folder(old: Path, new: Path) -> bool:
+    if not old.is_dir() or old.is_symlink():
+        return False
+    try:
+        return Source(old).files() == Source(new).files() and checksum_problems(Source(old)) == [] and (old / SUMS).read_bytes() == (new / SUMS).read_bytes()
+    except (UnsafeRelease, OSError):
+        return False
+
+
+def write_release(report, root: Path, out: Path, force: bool = False, log=_no_log) -> tuple[Path, Path, bool]:
+    """Write ``out/ddsc-<version>/`` and ``out/ddsc-<version>.zip`` from a valid ``report`` (``validate.check``);
+    returns the paths and whether anything was written."""
+    if not report.valid or not report.tables:
+        raise ValueError("a release is written only from a valid package")
+    name = f"ddsc-{report.descriptor['version']}"
+    final, final_zip = out / name, out / f"{name}.zip"
+    out.mkdir(parents=True, exist_ok=True)
+    with _locked(out, name), tempfile.TemporaryDirectory(dir=out, prefix=f".{name}-") as tmp:
+        for other in sorted(p.name for p in out.glob(f".{name}-*") if p.name != Path(tmp).name):
+            log(f"{other}: not created by this build, left as it is (a killed build's temporary folder can be removed by hand)")
+        folder = Path(tmp) / name
+        folder.mkdir()
+        paths = stage(report, root, folder, log)
+        log("writing zip")
+        new_zip = Path(tmp) / f"{name}.zip"
+        write_zip(folder, paths, new_zip)
+        same_folder = _same_folder(final, folder)
+        same_zip = final_zip.is_file() and not final_zip.is_symlink() and final_zip.read_bytes() == new_zip.read_bytes()
+        if same_folder and same_zip:
+            return final, final_zip, False
+        differs = (final.exists() or final.is_symlink()) and not same_folder or (final_zip.exists() or final_zip.is_symlink()) and not same_zip
+        if differs and not force:
+            raise ReleaseExists(f"{name} is already released with different content; bump the version or use --force")
+        old = Path(tmp) / "old"
+        old.mkdir()
+        with _uninterrupted():
+            for path, new in ((final, folder), (final_zip, new_zip)):
+                if path.exists() or path.is_symlink():
+                    path.rename(old / path.name)  # moved aside, deleted with the temporary folder
+                new.rename(path)
+    return final, final_zip, True
