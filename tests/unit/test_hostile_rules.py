@@ -427,6 +427,41 @@ def test_a_folder_nested_1200_levels_deep_is_refused_by_verify_and_load(tmp_path
         _unnest(root)
 
 
+# --- bounded work: each table file parsed once, at most 1,000 problems kept per table ---------------------------
+
+
+@pytest.mark.parametrize("spelling", ["tables/things.csv", "tables/./things.csv", "tables//things.csv", "Tables/Things.csv"])
+def test_a_hundred_resources_naming_one_file_parse_it_at_most_once(tmp_path, monkeypatch, spelling):
+    import ddsc.read
+
+    rows = ROWS + "".join(f"t{i},{i},true,2020-01-01,a,Note {i}\n" for i in range(3, 170_000))  # about 5 MB
+    root = tiny(tmp_path / "pkg", lambda d: d["resources"].extend(dict(d["resources"][0], name=f"things_{i}", path=spelling) for i in range(1, 100)), rows)
+    assert len((root / "tables" / "things.csv").read_bytes()) > 5_000_000
+    parses, parse = [], ddsc.read.parse_csv
+    monkeypatch.setattr(ddsc.read, "parse_csv", lambda *args, **kw: parses.append(1) or parse(*args, **kw))
+    assert _found(root) == [("datapackage.json", 1, f"resources.things_{i}.path", "descriptor") for i in sorted(range(1, 100), key=str)]
+    assert len(parses) <= 1
+
+
+def test_two_megabytes_of_blank_lines_keep_a_thousand_problems_and_count_the_rest(tmp_path, monkeypatch):
+    from ddsc.problems import Problem
+
+    made, init = [], Problem.__post_init__
+    monkeypatch.setattr(Problem, "__post_init__", lambda self: made.append(1) or init(self))
+    problems = check(tiny(tmp_path / "pkg", rows=ROWS + "\n" * 2_000_000)).problems
+    assert len(made) < 1_100  # never a problem object per line
+    assert [(p.line, p.kind) for p in problems[:2]] == [(4, "blank-line"), (5, "blank-line")] and len(problems) == 1_001
+    assert (problems[-1].table, problems[-1].line, problems[-1].kind, problems[-1].more) == ("things", 0, "more-problems", 1_999_000)
+    assert "1,999,000 more problem(s)" in str(problems[-1])
+
+
+def test_cells_of_the_wrong_type_are_capped_per_table(tmp_path):
+    rows = ROWS + "".join(f"t{i},x{i},true,2020-01-01,a,Note\n" for i in range(3, 5003))
+    problems = check(tiny(tmp_path / "pkg", rows=rows)).problems
+    assert len(problems) == 1_001 and {p.kind for p in problems[:-1]} == {"type"}
+    assert (problems[-1].kind, problems[-1].more) == ("more-problems", 4_000)
+
+
 # --- property: generated hostile variants of these classes are all refused, located, by the one judge ------------
 
 import os  # noqa: E402
