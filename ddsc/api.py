@@ -51,11 +51,11 @@ def open_model(path: str | Path | None = None, verify: bool = True) -> tuple[Sou
     no ``path`` (the package in the working directory, or the data installed with ``ddsc``) nothing is checked."""
     source = Source(_package_root(Path(path) if path is not None else None))
     if verify and path is not None:
-        from ddsc.verify import checksum_problems
+        from ddsc.checksums import checksum_problems
 
         problems = checksum_problems(source)
         if problems:
-            raise UnsafeRelease(f"{source.name}: " + "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
+            raise UnsafeRelease(f"{source.name}: " + "; ".join(map(str, problems[:5])) + (" ..." if len(problems) > 5 else ""))
     desc, model, problems = read_model(source)
     if problems:
         raise UnsafeRelease("; ".join(str(p) for p in problems[:5]))

@@ -43,7 +43,7 @@ def cmd_build(args, started: float) -> int:
     if report.problems:
         return 1
     try:
-        folder, archive, written = write_release(report, args.root, args.out or args.root / "dist", force=args.force, log=_say)
+        folder, archive, written = write_release(report, args.out or args.root / "dist", force=args.force, log=_say)
     except ReleaseExists as err:
         _say(f"error: {err}")
         return 1
@@ -65,13 +65,14 @@ def cmd_validate(args, started: float) -> int:
 
 def cmd_verify(args, started: float) -> int:
     from ddsc.problems import capped, escape
-    from ddsc.verify import verify_release
+    from ddsc.verify import SUMS, verify_release
 
-    problems = verify_release(args.target)
-    for line in capped([escape(p) for p in problems]):
+    found = verify_release(args.target)
+    for line in capped(found.problems):
         _say(line)
-    _say(escape(f"{args.target.name}: {'FAILED' if problems else 'verified'}"))
-    return 1 if problems else 0
+    _say(escape(f"{args.target.name}: {SUMS} SHA-256 {found.digest or 'none'}"))
+    _say(escape(f"{args.target.name}: {'FAILED' if found.problems else 'verified'}"))
+    return 1 if found.problems else 0
 
 
 def cmd_diff(args, started: float) -> int:
@@ -134,7 +135,9 @@ COMMANDS = {
               "Validate every table, then write dist/ddsc-VERSION/ and its zip. Nothing is written when a problem is found.\n\n  python build.py\n  python build.py build --out /tmp/releases"),
     "validate": (cmd_validate, None, "validate the package and write nothing",
                  "List every problem as table:line:column: message.\n\n  python build.py validate"),
-    "verify": (cmd_verify, _target, "check a release's checksums and re-validate its content",
+    "verify": (cmd_verify, _target, "check that a release is what it says it is",
+               "Checks that the release holds exactly the files SHA256SUMS lists, with their checksums; re-validates its tables; compares every export\n"
+               "with them in type and value and every generated file with what this version writes.\n\n"
                "  python build.py verify dist/ddsc-2.0.0.zip"),
     "diff": (cmd_diff, _diff_options, "list the rows and columns changed since an older release",
              "Rows are keyed on primary keys; changed cells show the old and the new value.\n\n  python build.py diff dist/ddsc-1.1.0.zip"),

@@ -16,7 +16,7 @@ class Kind:
 
 _DECLARED = (
     # files and the descriptor (ddsc.package, ddsc.validate)
-    Kind("missing-file", "missing file", "A file the descriptor names does not exist."),
+    Kind("missing-file", "missing file", "A file the descriptor names, or one the build writes into every release, does not exist."),
     Kind("unsafe-path", "unsafe path", "A path is absolute, a URL, leaves the package, or passes through a symbolic link or special file."),
     Kind("unreadable-file", "unreadable file", "A zip entry cannot be extracted: its compressed data is corrupt."),
     Kind("invalid-json", "invalid JSON", "The descriptor, a schema or .zenodo.json is not valid JSON, or holds a lone surrogate (half a character)."),
@@ -68,6 +68,13 @@ _DECLARED = (
     Kind("citation-file", "citation file", "CITATION.cff is not YAML a citation can be made from: anchors or aliases, a key given twice, or a title, version, release date or author name missing or not text."),
     Kind("version", "version", "The version is not MAJOR.MINOR.PATCH, differs between the files that mirror it, or has no CHANGES.md entry."),
     Kind("reference", "reference", "A resource names in its sources a work that is not a reference of CITATION.cff."),
+    # a release from elsewhere (ddsc.verify)
+    Kind("release-archive", "release archive", "A release cannot be opened safely: not a folder or a readable zip, zip entries that could extract to something other than what was checked, bytes outside every entry, a folder entry carrying data, an encrypted entry or an unsupported compression method, or more files, depth or bytes than the limits."),
+    Kind("checksum", "checksum", "SHA256SUMS is missing or has a malformed line, a file's SHA-256 differs from the one it lists, a listed file is missing, or a file is not listed."),
+    Kind("unexpected-file", "unexpected file", "A release holds a file the build does not write."),
+    Kind("generated-file", "generated file", "A file the build generates from the validated tables (R/read_ddsc.R, README.md, docs/codebook.md, metadata.json, site/) differs from what this version writes."),
+    Kind("export-type", "export type", "An export does not have the types, schema, metadata or labels the build writes from the validated tables: a Parquet schema or its pandas metadata, a SQLite value's storage class or the file's tables and indexes, a Stata file's types, formats, labels or notes."),
+    Kind("export-value", "export value", "An export holds other rows or values than the validated tables (SQLite's _tables and _columns included), or cannot be read."),
     Kind("more-problems", "more problems", "A table (or file) has more problems than are kept (1,000): the rest are counted in this one, not listed."),
     # the repository's build (ddsc.steps.run)
     Kind("shared-field", "shared field", "A field with one meaning in several tables (an identifier, notes, a date precision; listed in ddsc/fields.py) has another type or constraint than in the table keyed by it, or than most schemas state."),
