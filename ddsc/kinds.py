@@ -75,6 +75,7 @@ _DECLARED = (
     Kind("generated-file", "generated file", "A file the build generates from the validated tables (R/read_ddsc.R, README.md, docs/codebook.md, metadata.json, site/) differs from what this version writes."),
     Kind("export-type", "export type", "An export does not have the types, schema, metadata or labels the build writes from the validated tables: a Parquet schema or its pandas metadata, a SQLite value's storage class or the file's tables and indexes, a Stata file's types, formats, labels or notes."),
     Kind("export-value", "export value", "An export holds other rows or values than the validated tables (SQLite's _tables and _columns included), or cannot be read."),
+    Kind("expected-digest", "expected digest", "The SHA-256 of the release's SHA256SUMS is not the digest given with --expect."),
     Kind("more-problems", "more problems", "A table (or file) has more problems than are kept (1,000): the rest are counted in this one, not listed."),
     # the repository's build (ddsc.steps.run)
     Kind("shared-field", "shared field", "A field with one meaning in several tables (an identifier, notes, a date precision; listed in ddsc/fields.py) has another type or constraint than in the table keyed by it, or than most schemas state."),

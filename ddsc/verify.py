@@ -1,14 +1,16 @@
 """Verifying a release from elsewhere: it holds exactly the files SHA256SUMS lists, with their checksums; its
 content passes validation; every export holds the validated tables, in type as well as value; every file the
-build generates is byte for byte what this version writes from those tables. Every finding is a ``Problem``
-located at its file.
+build generates is byte for byte what this version writes from those tables; and it says whether it is a
+release the maintainers published (``ddsc/published.csv``). Every finding is a ``Problem`` located at its file.
 
 Work is bounded: files are hashed in pieces, each table file is parsed once (by validation), each export is
 read and compared one table at a time, and at most ``MAX_PER_TABLE`` problems are kept per file."""
 
 from __future__ import annotations
 
+import datetime
 import io
+import re
 import struct
 import tempfile
 from dataclasses import dataclass, field
@@ -19,7 +21,11 @@ import pandas as pd
 
 from ddsc.checksums import SUMS, checksum_problems, parse_sums, read_sums, sha256  # noqa: F401 - verify's API
 from ddsc.problems import Problem, line_of, limited
-from ddsc.source import Source, UnsafeRelease
+from ddsc.source import ReleaseError, Source, UnsafeRelease
+
+PUBLISHED = Path(__file__).with_name("published.csv")  # the releases the maintainers published (``publish`` adds to it)
+PUBLISHED_HEADER = "version,sums_sha256,date"
+DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 # --- the exports, read back and compared with the validated tables -------------------------------------------
@@ -343,12 +349,18 @@ def content_problems(report, source: Source, listed: dict[str, str]) -> list[Pro
 
 @dataclass
 class Verification:
-    """What ``verify_release`` found: the problems (none when the release verifies), the release's version and
-    the SHA-256 of its SHA256SUMS (which names the release: every file's checksum is in it)."""
+    """What ``verify_release`` found: the problems (none when the release verifies), the release's version,
+    the SHA-256 of its SHA256SUMS (which names the release: every file's checksum is in it), and the version
+    under which ``ddsc/published.csv`` lists that digest when every file matches SHA256SUMS (None otherwise)."""
 
     problems: list[Problem] = field(default_factory=list)
     version: str | None = None
     digest: str | None = None
+    published: str | None = None
+
+    @property
+    def status(self) -> str:
+        return f"published release {self.published}" if self.published else "not a published release (rebuilt or edited)"
 
 
 def _opened(path: Path, err: UnsafeRelease) -> Problem:
@@ -356,9 +368,11 @@ def _opened(path: Path, err: UnsafeRelease) -> Problem:
     return Problem(path.name, 0, "", message, "release-archive")
 
 
-def verify_release(path: Path) -> Verification:
+def verify_release(path: Path, expect: str | None = None, published: Path | None = None) -> Verification:
     """Verify the release folder or zip at ``path``: its checksums, its content re-validated (read through the
-    safe opener), then everything else it holds (``content_problems``)."""
+    safe opener), then everything else it holds (``content_problems``); whether the table of published
+    releases (``published``, by default ``PUBLISHED``) lists it; and, given ``expect`` (a SHA-256 a user got
+    elsewhere), that it is the digest of its SHA256SUMS."""
     from ddsc.validate import check
 
     path = Path(path)
@@ -371,5 +385,52 @@ def verify_release(path: Path) -> Verification:
     problems += report.problems
     if report.valid and report.tables:
         problems += content_problems(report, source, listed)
+    if expect is not None and expect.lower() != digest:
+        problems.append(Problem(SUMS, 0, "", f"its SHA-256 is {digest or 'unknown (no SHA256SUMS)'}, not {expect.lower()}, the digest given", "expected-digest"))
+    intact = not any(p.kind == "checksum" for p in problems)
     version = report.descriptor.get("version") if isinstance(report.descriptor, dict) else None
-    return Verification(limited(problems), str(version) if version is not None else None, digest)
+    names = published_releases(published or PUBLISHED)
+    return Verification(limited(problems), str(version) if version is not None else None, digest, names.get(digest, (None,))[0] if intact and digest else None)
+
+
+# --- published releases ----------------------------------------------------------------------------------------
+
+
+def published_releases(path: Path | None = None) -> dict[str, tuple[str, str]]:
+    """``{SHA-256 of SHA256SUMS: (version, date)}`` of every release the maintainers published, from the table
+    shipped with the code (``ddsc/published.csv``; ``publish`` adds to it). A malformed table is an error."""
+    import csv
+
+    path = Path(path or PUBLISHED)
+    if not path.is_file():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != PUBLISHED_HEADER:
+        raise ReleaseError(f"{path.name}: the header must be {PUBLISHED_HEADER}")
+    out = {}
+    for number, row in enumerate(csv.reader(lines[1:]), 2):
+        if len(row) != 3 or not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", row[0]) or not DIGEST.fullmatch(row[1]) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[2]):
+            raise ReleaseError(f"{path.name}:{number}: not a version, a SHA-256 in lower-case hex and a date")
+        out[row[1]] = (row[0], row[2])
+    return out
+
+
+def publish(path: Path, table: Path | None = None, today: datetime.date | None = None) -> tuple[str, str, bool]:
+    """Mark the release at ``path`` as published: it must verify; its version and the SHA-256 of its SHA256SUMS
+    are added to ``table`` with today's date. Returns the version, the digest and whether a row was added (a
+    release already listed is not added twice). A version is published once: another digest for a version
+    already listed is refused."""
+    table = Path(table or PUBLISHED)
+    found = verify_release(path, published=table)
+    if found.problems:
+        raise ReleaseError(f"{Path(path).name} does not verify ({found.problems[0]}{' ...' if len(found.problems) > 1 else ''}); nothing was published")
+    rows = published_releases(table)
+    listed = {version: digest for digest, (version, _) in rows.items()}
+    if found.digest in rows:
+        return found.version, found.digest, False
+    if found.version in listed:
+        raise ReleaseError(f"{found.version} is already published with SHA256SUMS digest {listed[found.version]}; a published version is never replaced (bump the version)")
+    text = table.read_text(encoding="utf-8") if table.is_file() else PUBLISHED_HEADER + "\n"
+    date = (today or datetime.date.today()).isoformat()
+    table.write_text(text + ("" if text.endswith("\n") else "\n") + f"{found.version},{found.digest},{date}\n", encoding="utf-8")
+    return found.version, found.digest, True

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ddsc.release import checksums, write_zip
-from ddsc.verify import SUMS, Verification, verify_release
+from ddsc.verify import SUMS, Verification, publish, published_releases, verify_release
 from tests.conftest import run
 from tests.fixtures.tiny import tiny
 
@@ -61,10 +61,11 @@ def found(folder: Path, **options) -> set[tuple]:
     return {(p.table, p.line, p.column, p.kind) for p in verify_release(folder, **options).problems}
 
 
-def test_the_release_verifies(release):
+def test_the_release_verifies_and_is_not_published(release):
     result = verify_release(release)
     assert isinstance(result, Verification) and result.problems == [] and result.version == "1.0.0"
     assert result.digest == __import__("hashlib").sha256((release / SUMS).read_bytes()).hexdigest()
+    assert result.published is None and result.status == "not a published release (rebuilt or edited)"
 
 
 # --- Parquet: schema, metadata and values -----------------------------------------------------------------------
@@ -247,3 +248,76 @@ def test_an_empty_zip_folder_entry_is_accepted(release, tmp_path):
     with zipfile.ZipFile(archive, "a") as zipped:
         zipped.mkdir("tables")
     assert verify_release(archive).problems == []
+
+
+# --- published releases and --expect ------------------------------------------------------------------------------
+
+
+def test_publish_adds_the_release_once_and_verify_names_it(release, tmp_path, capsys, monkeypatch):
+    import datetime
+
+    import ddsc.verify
+
+    table = tmp_path / "published.csv"
+    table.write_text("version,sums_sha256,date\n", encoding="utf-8")
+    version, digest, added = publish(release, table, today=datetime.date(2026, 12, 8))
+    assert (version, added) == ("1.0.0", True)
+    assert table.read_text(encoding="utf-8") == f"version,sums_sha256,date\n1.0.0,{digest},2026-12-08\n"
+    assert publish(release, table)[2] is False and published_releases(table) == {digest: ("1.0.0", "2026-12-08")}
+    assert verify_release(release, published=table).status == "published release 1.0.0"
+    monkeypatch.setattr(ddsc.verify, "PUBLISHED", table)
+    code, err = run(["verify", str(release)], capsys)
+    assert code == 0 and f"{NAME}: published release 1.0.0" in err and f"SHA256SUMS SHA-256 {digest}" in err
+    (release / "CHANGES.md").write_text("# Changes\n\n## [1.0.0]\n\nRebuilt.\n")  # edited, and SHA256SUMS rewritten to match
+    resum(release)
+    result = verify_release(release, published=table)
+    assert result.problems == [] and result.published is None and result.status == "not a published release (rebuilt or edited)"
+
+
+def test_a_published_version_is_never_published_with_another_digest(release, tmp_path):
+    from ddsc.source import ReleaseError
+
+    table = tmp_path / "published.csv"
+    table.write_text("version,sums_sha256,date\n1.0.0," + "0" * 64 + ",2026-01-01\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="1.0.0 is already published"):
+        publish(release, table)
+
+
+def test_a_release_that_does_not_verify_is_not_published(release, tmp_path):
+    from ddsc.source import ReleaseError
+
+    (release / "README.md").write_text("edited\n")
+    table = tmp_path / "published.csv"
+    with pytest.raises(ReleaseError, match="does not verify"):
+        publish(release, table)
+    assert not table.exists()
+
+
+def test_a_changed_file_is_not_called_published_even_when_sha256sums_is(release, tmp_path):
+    import hashlib
+
+    table = tmp_path / "published.csv"
+    digest = hashlib.sha256((release / SUMS).read_bytes()).hexdigest()
+    table.write_text(f"version,sums_sha256,date\n1.0.0,{digest},2026-01-01\n", encoding="utf-8")
+    (release / "CHANGES.md").write_text("# Changes\n\n## [1.0.0]\n\nEdited.\n")  # SHA256SUMS as published, one file not
+    result = verify_release(release, published=table)
+    assert result.published is None and ("CHANGES.md", 0, "", "checksum") in {(p.table, p.line, p.column, p.kind) for p in result.problems}
+
+
+def test_expect_checks_the_digest_a_user_got_elsewhere(release, capsys):
+    import hashlib
+
+    digest = hashlib.sha256((release / SUMS).read_bytes()).hexdigest()
+    assert verify_release(release, expect=digest.upper()).problems == []
+    assert found(release, expect="ab" * 32) == {(SUMS, 0, "", "expected-digest")}
+    code, err = run(["verify", str(release), "--expect", "ab" * 32], capsys)
+    assert code == 1 and f"SHA256SUMS: its SHA-256 is {digest}, not {'ab' * 32}" in err and "FAILED" in err
+    code, err = run(["verify", str(release), "--expect", "not-a-digest"], capsys)
+    assert code == 2 and "64 hexadecimal digits" in err
+
+
+def test_the_published_table_shipped_with_the_code_is_well_formed():
+    from ddsc.verify import PUBLISHED, PUBLISHED_HEADER
+
+    assert PUBLISHED.read_text(encoding="utf-8").splitlines()[0] == PUBLISHED_HEADER
+    published_releases(PUBLISHED)  # raises on a malformed row
