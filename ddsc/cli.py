@@ -7,6 +7,7 @@ Every failure ends with a message and exit code 1 (2 for usage), never a traceba
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -43,7 +44,7 @@ def cmd_build(args, started: float) -> int:
     if report.problems:
         return 1
     try:
-        folder, archive, written = write_release(report, args.root, args.out or args.root / "dist", force=args.force, log=_say)
+        folder, archive, written = write_release(report, args.out or args.root / "dist", force=args.force, log=_say)
     except ReleaseExists as err:
         _say(f"error: {err}")
         return 1
@@ -65,13 +66,23 @@ def cmd_validate(args, started: float) -> int:
 
 def cmd_verify(args, started: float) -> int:
     from ddsc.package.problems import capped, escape
-    from ddsc.release.verify import verify_release
+    from ddsc.release.verify import SUMS, verify_release
 
-    problems = verify_release(args.target)
-    for line in capped([escape(p) for p in problems]):
+    found = verify_release(args.target, expect=args.expect)
+    for line in capped(found.problems):
         _say(line)
-    _say(escape(f"{args.target.name}: {'FAILED' if problems else 'verified'}"))
-    return 1 if problems else 0
+    _say(escape(f"{args.target.name}: {SUMS} SHA-256 {found.digest or 'none'}"))
+    _say(escape(f"{args.target.name}: {found.status}"))
+    _say(escape(f"{args.target.name}: {'FAILED' if found.problems else 'verified'}"))
+    return 1 if found.problems else 0
+
+
+def cmd_publish(args, started: float) -> int:
+    from ddsc.release.verify import PUBLISHED, SUMS, publish
+
+    version, digest, added = publish(args.target)
+    _say(f"{PUBLISHED.name}: {'added' if added else 'already lists'} {version}, {SUMS} SHA-256 {digest}" + ("; commit it" if added else ""))
+    return 0
 
 
 def cmd_diff(args, started: float) -> int:
@@ -108,6 +119,17 @@ def _target(parser):
     parser.add_argument("target", type=Path, help="a release folder or zip")
 
 
+def _digest(text: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
+        raise argparse.ArgumentTypeError("a SHA-256 is 64 hexadecimal digits")
+    return text.lower()
+
+
+def _verify_options(parser):
+    _target(parser)
+    parser.add_argument("--expect", type=_digest, metavar="DIGEST", help="the SHA-256 of the release's SHA256SUMS you got elsewhere (a project page, a colleague): a different one fails")
+
+
 def _diff_options(parser):
     parser.add_argument("target", type=Path, help="the old release folder or zip to compare the package with")
     parser.add_argument("--no-verify", action="store_true", help="do not check SHA256SUMS (for a working folder being edited)")
@@ -134,8 +156,13 @@ COMMANDS = {
               "Validate every table, then write dist/ddsc-VERSION/ and its zip. Nothing is written when a problem is found.\n\n  python build.py\n  python build.py build --out /tmp/releases"),
     "validate": (cmd_validate, None, "validate the package and write nothing",
                  "List every problem as table:line:column: message.\n\n  python build.py validate"),
-    "verify": (cmd_verify, _target, "check a release's checksums and re-validate its content",
-               "  python build.py verify dist/ddsc-2.0.0.zip"),
+    "verify": (cmd_verify, _verify_options, "check that a release is what it says it is, and whether it was published",
+               "Checks that the release holds exactly the files SHA256SUMS lists, with their checksums; re-validates its tables; compares every export\n"
+               "with them in type and value and every generated file with what this version writes; says whether ddsc/release/published.csv lists it.\n\n"
+               "  python build.py verify dist/ddsc-2.0.0.zip\n  python build.py verify dist/ddsc-2.0.0.zip --expect SHA256"),
+    "publish": (cmd_publish, _target, "mark a verified release as published (adds it to ddsc/release/published.csv)",
+                "Verifies the release, then adds its version, the SHA-256 of its SHA256SUMS and today's date to ddsc/release/published.csv;\n"
+                "commit that file. A version is published once.\n\n  python build.py publish dist/ddsc-2.0.0.zip"),
     "diff": (cmd_diff, _diff_options, "list the rows and columns changed since an older release",
              "Rows are keyed on primary keys; changed cells show the old and the new value.\n\n  python build.py diff dist/ddsc-1.1.0.zip"),
     "cite": (cmd_cite, _cite_options, "print the citation of this version",

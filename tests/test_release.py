@@ -117,7 +117,7 @@ def test_a_second_build_waits_for_the_first_to_finish(package, tmp_path, monkeyp
     inside, go, second_entered = threading.Event(), threading.Event(), threading.Event()
     order, real_stage = [], write.stage
 
-    def stage(report_, root, folder, log=None):
+    def stage(report_, folder, log=None):
         first = not inside.is_set()
         order.append(("enter", first))
         if first:
@@ -125,15 +125,15 @@ def test_a_second_build_waits_for_the_first_to_finish(package, tmp_path, monkeyp
             go.wait(10)
         else:
             second_entered.set()
-        paths = real_stage(report_, root, folder)
+        paths = real_stage(report_, folder)
         order.append(("leave", first))
         return paths
 
     monkeypatch.setattr(write, "stage", stage)
-    one = threading.Thread(target=write.write_release, args=(report, package, out))
+    one = threading.Thread(target=write.write_release, args=(report, out))
     one.start()
     assert inside.wait(10)
-    two = threading.Thread(target=write.write_release, args=(report, package, out))
+    two = threading.Thread(target=write.write_release, args=(report, out))
     two.start()
     entered_early = second_entered.wait(2)  # with the lock, the second build is blocked: this times out
     go.set()
@@ -169,3 +169,4 @@ sys.exit(main(["--root", {str(package)!r}, "--out", {str(out)!r}, "--force"]))
     assert result.returncode == 130 and "interrupted" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert b"Arms Export Control Act (new)" in (out / RELEASE / "tables" / "citations.csv").read_bytes()
     assert run(["verify", str(out / RELEASE)], capsys)[0] == 0 and run(["verify", str(out / f"{RELEASE}.zip")], capsys)[0] == 0
+

@@ -550,8 +550,8 @@ def _tamper_stata(folder):
     frame.to_stata(folder / "stata" / "countries.dta", write_index=False, version=118)
 
 
-@pytest.mark.parametrize(("tamper", "named"), [(_tamper_metadata, "metadata.json"), (_tamper_sqlite, "ddsc.sqlite"), (_tamper_sqlite_value, "ddsc.sqlite: programs row 1 name_en"),
-                                               (_tamper_parquet, "parquet/programs.parquet: programs has"), (_tamper_stata, "stata/countries.dta: countries row 1 cow_code")])
+@pytest.mark.parametrize(("tamper", "named"), [(_tamper_metadata, "metadata.json"), (_tamper_sqlite, "ddsc.sqlite"), (_tamper_sqlite_value, "ddsc.sqlite:2:programs.name_en: holds text 'Changed'"),
+                                               (_tamper_parquet, "parquet/programs.parquet: programs has"), (_tamper_stata, "stata/countries.dta: its header")])
 def test_verify_compares_every_export_with_the_validated_tables(built, capsys, tamper, named):
     tamper(built)
     _resum(built)

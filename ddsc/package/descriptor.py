@@ -6,6 +6,8 @@ import datetime
 import json
 import math
 import re
+import unicodedata
+from pathlib import PurePosixPath
 
 from pathlib import Path
 
@@ -343,6 +345,12 @@ def _bound_problem(kind: str, value) -> str | None:
     return f"is not supported on a {kind} field"
 
 
+def _path_key(path: str) -> str:
+    """One spelling per file: ``tables/./a.csv``, ``tables//a.csv`` and ``Tables/A.csv`` (one file where case
+    is not told apart) are ``tables/a.csv``."""
+    return unicodedata.normalize("NFC", PurePosixPath(path).as_posix()).casefold()
+
+
 def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Problem]]:
     """Descriptor and schema model of the package; a table whose resource or schema is unusable is left out, with its problems."""
     desc, problems = descriptor(source)
@@ -352,7 +360,7 @@ def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Prob
     if not isinstance(resources, list) or not resources:
         return desc, {}, [Problem(DESCRIPTOR, 1, "resources", "the package declares no resources", "descriptor")]
     problems += package_problems(desc)
-    schemas = {}
+    schemas, paths = {}, {}
     for i, res in enumerate(resources):
         name = res.get("name") if isinstance(res, dict) else None
         where = f"resources.{name if isinstance(name, str) else i}"
@@ -370,6 +378,11 @@ def read_model(source: Source) -> tuple[dict | None, dict[str, Table], list[Prob
         bad = [(key, why) for key, why in bad if why]
         problems += [Problem(DESCRIPTOR, 1, f"{where}.{key}", why, "unsafe-path") for key, why in bad]
         if bad:
+            schemas[name] = None
+            continue
+        same = paths.setdefault(_path_key(res["path"]), name)
+        if same != name:  # read once: a hundred resources naming one file are not a hundred parses of it
+            problems.append(Problem(DESCRIPTOR, 1, f"{where}.path", f"path {res['path']!r} is the file of resource {same!r} too; a table file belongs to one resource", "descriptor"))
             schemas[name] = None
             continue
         schema, found = (res["schema"], []) if isinstance(res["schema"], dict) else read_json(source, res["schema"], DESCRIPTOR)
@@ -398,7 +411,7 @@ def open_package(root: Path | Source, verify: bool = True) -> tuple[Source, dict
     if verify:
         problems = checksum_problems(source)
         if problems:
-            raise UnsafeRelease(f"{source.name}: " + "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
+            raise UnsafeRelease(f"{source.name}: " + "; ".join(map(str, problems[:5])) + (" ..." if len(problems) > 5 else ""))
     desc, model, problems = read_model(source)
     if problems:
         raise UnsafeRelease("; ".join(str(p) for p in problems[:5]))

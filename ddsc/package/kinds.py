@@ -15,12 +15,12 @@ class Kind:
 
 
 _DECLARED = (
-    # files and the descriptor (ddsc.package.descriptor, ddsc.validation.validate)
-    Kind("missing-file", "missing file", "A file the descriptor names does not exist."),
+    # files and the descriptor (ddsc.package, ddsc.validate)
+    Kind("missing-file", "missing file", "A file the descriptor names, or one the build writes into every release, does not exist."),
     Kind("unsafe-path", "unsafe path", "A path is absolute, a URL, leaves the package, or passes through a symbolic link or special file."),
     Kind("unreadable-file", "unreadable file", "A zip entry cannot be extracted: its compressed data is corrupt."),
     Kind("invalid-json", "invalid JSON", "The descriptor, a schema or .zenodo.json is not valid JSON, or holds a lone surrogate (half a character)."),
-    Kind("descriptor", "descriptor", "datapackage.json is not an object, declares no resources, has no title, holds a property the release cannot write (a title or description that is not text or longer than a Stata note, licenses that are not a list of objects, a homepage or licence path that is not a web address) or the reader does not honour (a profile given as a URL), or a resource has no valid or a duplicate name (or one SQLite reserves)."),
+    Kind("descriptor", "descriptor", "datapackage.json is not an object, declares no resources, has no title, holds a property the release cannot write (a title or description that is not text or longer than a Stata note, licenses that are not a list of objects, a homepage or licence path that is not a web address) or the reader does not honour (a profile given as a URL), or a resource has no valid or a duplicate name (or one SQLite reserves), or names the path of another resource (each table file is read once)."),
     Kind("schema-fields", "schema fields", "A Table Schema has no list of fields, a field without a name, duplicate field names, or a title or description that is not text (or longer than a Stata note)."),
     Kind("field-type", "field type", "A field declares a type other than string, integer, number, boolean or date, a format or another property that changes how a cell is parsed (trueValues, falseValues, decimalChar, groupChar, bareNumber, missingValues), or its constraints are not an object."),
     Kind("schema-constraint", "schema constraint", "A constraint cannot be honoured: a pattern that does not compile, a bound or flag of the wrong type, a constraint on a type it does not fit (a length or pattern on a non-text field, a bound on text or an enum), a minimum above its maximum, an enum that is not a non-empty list of distinct text levels, or whose levels are not values of the field's type (enums are on string and integer fields)."),
@@ -68,8 +68,17 @@ _DECLARED = (
     Kind("citation-file", "citation file", "CITATION.cff is not YAML a citation can be made from: anchors or aliases, a key given twice, or a title, version, release date or author name missing or not text."),
     Kind("version", "version", "The version is not MAJOR.MINOR.PATCH, differs between the files that mirror it, or has no CHANGES.md entry."),
     Kind("reference", "reference", "A resource names in its sources a work that is not a reference of CITATION.cff."),
-    # the repository's build (ddsc.pipeline.run)
-    Kind("shared-field", "shared field", "A field with one meaning in several tables (an identifier, notes, a date precision; listed in ddsc/package/fields.py) has another type or constraint than in the table keyed by it, or than most schemas state."),
+    # a release from elsewhere (ddsc.release.verify)
+    Kind("release-archive", "release archive", "A release cannot be opened safely: not a folder or a readable zip, zip entries that could extract to something other than what was checked, bytes outside every entry, a folder entry carrying data, an encrypted entry or an unsupported compression method, or more files, depth or bytes than the limits."),
+    Kind("checksum", "checksum", "SHA256SUMS is missing or has a malformed line, a file's SHA-256 differs from the one it lists, a listed file is missing, or a file is not listed."),
+    Kind("unexpected-file", "unexpected file", "A release holds a file the build does not write."),
+    Kind("generated-file", "generated file", "A file the build generates from the validated tables (R/read_ddsc.R, README.md, docs/codebook.md, metadata.json, site/) differs from what this version writes."),
+    Kind("export-type", "export type", "An export does not have the types, schema, metadata or labels the build writes from the validated tables: a Parquet schema or its pandas metadata, a SQLite value's storage class or the file's tables and indexes, a Stata file's types, formats, labels or notes."),
+    Kind("export-value", "export value", "An export holds other rows or values than the validated tables (SQLite's _tables and _columns included), or cannot be read."),
+    Kind("expected-digest", "expected digest", "The SHA-256 of the release's SHA256SUMS is not the digest given with --expect."),
+    Kind("more-problems", "more problems", "A table (or file) has more problems than are kept (1,000): the rest are counted in this one, not listed."),
+    # the repository's build (ddsc.steps.run)
+    Kind("shared-field", "shared field", "A field with one meaning in several tables (an identifier, notes, a date precision; listed in ddsc/fields.py) has another type or constraint than in the table keyed by it, or than most schemas state."),
     Kind("stale-derived", "stale derived table", "A derived table differs from its rebuild from the core tables."),
 )
 KINDS: dict[str, Kind] = {k.code: k for k in _DECLARED}

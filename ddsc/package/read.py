@@ -9,7 +9,7 @@ import pyarrow
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
-from ddsc.package.problems import Problem
+from ddsc.package.problems import Problem, first_problems
 from ddsc.package.source import MAX_FILE_BYTES, ReleaseError, Source, UnreadableFile, UnsafeRelease
 
 BOM = b"\xef\xbb\xbf"
@@ -59,7 +59,8 @@ def header_problems(found: list[str], expected: list[str], table: str) -> list[P
 
 
 def row_problems(data: bytes, width: int, table: str) -> list[Problem]:
-    """Blank lines, line breaks inside cells and ragged rows, located by line number.
+    """Blank lines, line breaks inside cells and ragged rows, located by line number: the first
+    ``MAX_PER_TABLE`` of them, and a count of the rest (never made one by one).
 
     Counts line ends, commas and quotes per line with NumPy; only lines holding a quote are parsed one by one."""
     raw = np.frombuffer(data, dtype=np.uint8)
@@ -76,16 +77,27 @@ def row_problems(data: bytes, width: int, table: str) -> list[Problem]:
     empty = lengths == 0
     commas[empty], quotes[empty] = 0, 0  # reduceat returns the next element for empty slices
     counts = commas + 1
-    problems = [Problem(table, int(i) + 2, "", "blank line", "blank-line") for i in np.flatnonzero(empty)]
+    unbalanced = []
     for i in np.flatnonzero(quotes):
         if quotes[i] % 2:
-            problems.append(Problem(table, int(i) + 2, "", "unbalanced quote or line break inside a cell", "row-shape"))
+            unbalanced.append(i)
             counts[i] = width
         else:
             counts[i] = len(next(csv.reader([data[starts[i]:ends[i]].decode("utf-8", errors="replace")])))
     ragged = np.flatnonzero((counts != width) & ~empty)
-    problems += [Problem(table, int(i) + 2, "", f"row has {counts[i]} cells, the header has {width}", "row-shape") for i in ragged]
-    return problems
+    lines = np.concatenate((np.flatnonzero(empty), np.asarray(unbalanced, dtype=np.int64), ragged))
+    kinds = np.repeat([0, 1, 2], [len(lines) - len(unbalanced) - len(ragged), len(unbalanced), len(ragged)])
+    order = np.lexsort((kinds, lines))
+
+    def make(at: int) -> Problem:
+        i, kind = int(lines[at]), kinds[at]
+        if kind == 0:
+            return Problem(table, i + 2, "", "blank line", "blank-line")
+        if kind == 1:
+            return Problem(table, i + 2, "", "unbalanced quote or line break inside a cell", "row-shape")
+        return Problem(table, i + 2, "", f"row has {counts[i]} cells, the header has {width}", "row-shape")
+
+    return first_problems(order, make, table)
 
 
 def parse_csv(data: bytes, columns: list[str]) -> pyarrow.Table:

@@ -113,6 +113,8 @@ class Source:
             why = unsafe_path(name) or _alias(name)
             if why:
                 raise UnsafeRelease(f"{self.path.name}: entry {why}")
+            if info.is_dir() and (info.file_size or info.compress_size):
+                raise UnsafeRelease(f"{self.path.name}: folder entry {info.filename!r} carries {max(info.file_size, info.compress_size):,} bytes; a folder entry holds nothing")
             folded = unicodedata.normalize("NFC", name).casefold()
             if folded in seen:
                 raise UnsafeRelease(f"{self.path.name}: entry {info.filename!r} is given twice (or differs from another only in case or Unicode form)")
@@ -190,6 +192,27 @@ class Source:
         if os.lstat(target).st_size > MAX_FILE_BYTES:
             raise UnsafeRelease(f"{rel}: larger than {MAX_FILE_BYTES} bytes")
         return target
+
+
+    def chunks(self, rel: str, size: int = 1 << 20):
+        """The bytes of ``rel`` in pieces of at most ``size``, so that a large file is hashed or copied without
+        being held whole; the same checks and errors as ``read``."""
+        why = unsafe_path(rel)
+        if why:
+            raise UnsafeRelease(why)
+        if not self.zip:
+            with self._file(rel).open("rb") as handle:
+                while piece := handle.read(size):
+                    yield piece
+            return
+        try:
+            with self.zip.open(self.prefix + rel) as handle:
+                while piece := handle.read(size):
+                    yield piece
+        except KeyError:
+            raise FileNotFoundError(f"{rel}: no such file") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as err:
+            raise UnreadableFile(f"{self.path.name}: entry {rel!r} cannot be extracted ({err})") from None
 
     def read(self, rel: str) -> bytes:
         if self.zip:

@@ -10,14 +10,10 @@ from pathlib import Path
 
 from ddsc.package.fields import shared_field_problems
 from ddsc.package.descriptor import read_model
-from ddsc.package.problems import Problem
+from ddsc.package.problems import ordered
 from ddsc.package.source import Source
 from ddsc.pipeline.run import stale_problems
 from ddsc.validation.validate import Report, check
-
-
-def _ordered(problems: list[Problem]) -> list[Problem]:
-    return sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
 
 
 def check_repository(root: Path | Source, log=lambda message: None) -> Report:
@@ -28,9 +24,9 @@ def check_repository(root: Path | Source, log=lambda message: None) -> Report:
     desc, model, problems = read_model(source)
     shared = shared_field_problems(model) if desc is not None else []
     if shared:  # with the descriptor's own problems, as validation would report them
-        return Report(_ordered(problems + shared))
+        return Report(ordered(problems + shared))
     report = check(source, log)
     if report.problems:
         return report
     stale = stale_problems(report.tables, report.model, source)
-    return dataclasses.replace(report, problems=_ordered(stale), tables={}) if stale else report
+    return dataclasses.replace(report, problems=ordered(stale), tables={}) if stale else report

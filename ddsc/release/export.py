@@ -1,7 +1,8 @@
 """Exports written from the validated, typed tables: SQLite (typed, keyed, CHECKed, documented) with its
 datasette metadata, Parquet with pandas metadata and field descriptions, and Stata 118 files.
 
-Each ``write_*`` takes the validation report and the release folder and returns the paths it wrote."""
+Each ``write_*`` of ``EXPORTS`` takes the validation report and the release folder and returns the paths it
+wrote; ``metadata.json`` is generated text (``metadata_text``), written with the release's other documents."""
 
 from __future__ import annotations
 
@@ -170,9 +171,12 @@ def datasette_metadata(report) -> dict:
     }
 
 
-def write_datasette_metadata(report, folder: Path) -> list[str]:
-    (folder / "metadata.json").write_text(json.dumps(datasette_metadata(report), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return ["metadata.json"]
+METADATA = "metadata.json"
+
+
+def metadata_text(report) -> str:
+    """``metadata.json`` as the release holds it (generated: ``verify`` compares a release's with it byte for byte)."""
+    return json.dumps(datasette_metadata(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
@@ -184,13 +188,23 @@ def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
     return converted.cast(pa.schema(fields, metadata=converted.schema.metadata))
 
 
+def parquet_path(name: str) -> str:
+    return f"parquet/{name}.parquet"
+
+
+def parquet_bytes(frame: pd.DataFrame, table: Table) -> bytes:
+    """The Parquet file of one table, as the release holds it."""
+    out = pa.BufferOutputStream()
+    pq.write_table(arrow_table(frame, table), out, compression="zstd")
+    return out.getvalue().to_pybytes()
+
+
 def write_parquet(report, folder: Path) -> list[str]:
     (folder / "parquet").mkdir(exist_ok=True)
     paths = []
     for name, table in report.model.items():
-        rel = f"parquet/{name}.parquet"
-        pq.write_table(arrow_table(report.tables[name], table), folder / rel, compression="zstd")
-        paths.append(rel)
+        (folder / parquet_path(name)).write_bytes(parquet_bytes(report.tables[name], table))
+        paths.append(parquet_path(name))
     return paths
 
 
@@ -303,25 +317,37 @@ def stata_note(text: str) -> str:
     return " ".join(text.replace("`", "").split())
 
 
+def stata_path(name: str) -> str:
+    return f"stata/{name}.dta"
+
+
+def write_stata_table(frame: pd.DataFrame, table: Table, target) -> None:
+    """One table as a Stata 118 (UTF-8) file at ``target`` (a path or a binary buffer): the dataset label,
+    variable labels from the descriptions (cut at 80 characters), each full description as the variable's
+    note, the table's as the dataset's note, and value labels from the enums."""
+    dates = {f.name: "td" for f in table.fields if f.type == "date"}
+    labels = stata_labels({f.name: f.description for f in table.fields})
+    values = {f.name: {i: str(level) for i, level in enumerate(f.enum, 1)} for f in table.fields if f.enum}
+    long_text = [f.name for f in table.fields if f.free_text]  # strL: each distinct text stored once (trainings: 253 MB -> 39 MB)
+    notes = {"_dta": stata_note(table.description or table.title or table.name)} | {f.name: stata_note(f.description) for f in table.fields if f.description}
+    writer = _StataWithNotes(target, stata_frame(frame, table), notes=notes, write_index=False, convert_dates=dates, variable_labels=labels, value_labels=values,
+                             convert_strl=long_text, data_label=stata_label(table.title or table.name), time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
+    writer.write_file()
+
+
 def write_stata(report, folder: Path) -> list[str]:
-    """One Stata 118 (UTF-8) file per table, with the dataset label, variable labels from the descriptions
-    (cut at 80 characters), each full description as the variable's note, the table's as the dataset's note,
-    and value labels from the enums."""
+    """One Stata file per table (``write_stata_table``)."""
     (folder / "stata").mkdir(exist_ok=True)
     paths = []
     for name, table in report.model.items():
-        rel = f"stata/{name}.dta"
-        frame = stata_frame(report.tables[name], table)
-        dates = {f.name: "td" for f in table.fields if f.type == "date"}
-        labels = stata_labels({f.name: f.description for f in table.fields})
-        values = {f.name: {i: str(level) for i, level in enumerate(f.enum, 1)} for f in table.fields if f.enum}
-        long_text = [f.name for f in table.fields if f.free_text]  # strL: each distinct text stored once (trainings: 253 MB -> 39 MB)
-        notes = {"_dta": stata_note(table.description or table.title or name)} | {f.name: stata_note(f.description) for f in table.fields if f.description}
-        writer = _StataWithNotes(folder / rel, frame, notes=notes, write_index=False, convert_dates=dates, variable_labels=labels, value_labels=values,
-                                 convert_strl=long_text, data_label=stata_label(table.title or name), time_stamp=pd.Timestamp("2000-01-01").to_pydatetime())
-        writer.write_file()
-        paths.append(rel)
+        write_stata_table(report.tables[name], table, folder / stata_path(name))
+        paths.append(stata_path(name))
     return paths
 
 
-EXPORTS = (write_sqlite, write_datasette_metadata, write_parquet, write_stata)
+EXPORTS = (write_sqlite, write_parquet, write_stata)  # the exports of the tables; verify reads each back and compares it with them
+
+
+def export_paths(report) -> list[str]:
+    """The files ``EXPORTS`` write for ``report``."""
+    return [SQLITE] + [parquet_path(name) for name in report.model] + [stata_path(name) for name in report.model]

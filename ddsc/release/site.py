@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -75,14 +74,16 @@ def figure_data(figure: Figure, tables: dict[str, pd.DataFrame]) -> pd.DataFrame
 
 
 def draw(figure: Figure, data: pd.DataFrame) -> bytes:
-    """The figure as SVG; equal data give equal bytes (no date, a fixed id salt, text kept as text)."""
+    """The figure as SVG; equal data give equal bytes (no date, a fixed id salt, text kept as text, one font)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # The figures' text is Latin, set in DejaVu Sans, which ships with matplotlib: the text's layout, and so the
+    # bytes, do not depend on the fonts a machine has (verify draws every figure again and compares the bytes).
     with plt.rc_context({"svg.hashsalt": "ddsc", "svg.fonttype": "none", "font.size": 9, "font.family": "sans-serif",
-                         "font.sans-serif": ["Noto Sans CJK JP", "DejaVu Sans"]}):
+                         "font.sans-serif": ["DejaVu Sans"]}):
         fig, ax = plt.subplots(figsize=(9, 4.2))
         if figure.kind == "stacked":
             data.plot.bar(stacked=True, ax=ax, width=0.85)
@@ -166,19 +167,17 @@ def home_page(report, files: dict[str, str], citation: str, works: list[str], fi
     return _page(f"DDSC {desc.get('version', '')}", body, 0)
 
 
-def write_site(report, folder: Path, files: dict[str, str]) -> list[str]:
-    """Write ``site/`` into the release ``folder``; ``files`` maps the release's other files to their checksums."""
+def site_files(report, citation_file: str | None, files: dict[str, str]) -> dict[str, bytes]:
+    """Every file of ``site/`` as the release holds it, from the validated ``report``, the text of its
+    ``CITATION.cff`` (None when it has none) and ``files``, the release's other files with their checksums.
+    The same inputs give the same bytes: ``verify`` compares a release's site with them."""
     from ddsc.release import cite
     from ddsc.package.cff import read_cff
 
-    meta = (read_cff((folder / "CITATION.cff").read_text(encoding="utf-8"))[0] if (folder / "CITATION.cff").is_file() else None) or {}
+    meta = (read_cff(citation_file)[0] if citation_file is not None else None) or {}
     citation = cite.apa(meta) if meta else ""
     works = [cite.reference_apa(r) for r in meta.get("references") or [] if isinstance(r, dict)]
-    root = folder / SITE
-    (root / "tables").mkdir(parents=True, exist_ok=True)
-    (root / "figures").mkdir(exist_ok=True)
-    written = []
-    drawn = []
+    out, drawn = {}, []
     for figure in FIGURES:
         try:
             data = figure_data(figure, report.tables)
@@ -186,12 +185,10 @@ def write_site(report, folder: Path, files: dict[str, str]) -> list[str]:
             continue
         if data.empty:
             continue
-        (root / "figures" / f"{figure.name}.svg").write_bytes(draw(figure, data))
-        written.append(f"{SITE}/figures/{figure.name}.svg")
+        out[f"{SITE}/figures/{figure.name}.svg"] = draw(figure, data)
         drawn.append((figure, f"{SITE}/figures/{figure.name}.svg"))
     for name, table in report.model.items():
-        (root / "tables" / f"{name}.html").write_text(table_page(name, table, report.tables[name], report.model), encoding="utf-8")
-        written.append(f"{SITE}/tables/{name}.html")
-    (root / "style.css").write_text(CSS, encoding="utf-8")
-    (root / "index.html").write_text(home_page(report, files, citation, works, drawn), encoding="utf-8")
-    return written + [f"{SITE}/style.css", f"{SITE}/index.html"]
+        out[f"{SITE}/tables/{name}.html"] = table_page(name, table, report.tables[name], report.model).encode("utf-8")
+    out[f"{SITE}/style.css"] = CSS.encode("utf-8")
+    out[f"{SITE}/index.html"] = home_page(report, files, citation, works, drawn).encode("utf-8")
+    return out

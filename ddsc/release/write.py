@@ -13,21 +13,18 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ddsc.package.checksums import SUMS, checksum_problems, sha256
+from ddsc.package.checksums import SUMS, checksum_problems, checksums, sha256
 from ddsc.package.source import Source, UnsafeRelease
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-EXTRA_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "R/read_ddsc.R", "sources/fmtrpt/LICENSE-SFM.md")
+OPTIONAL_FILES = ("CITATION.cff", ".zenodo.json", "CHANGES.md", "LICENSE", "sources/fmtrpt/LICENSE-SFM.md")  # copied from the package when it has them
+R_READER = "R/read_ddsc.R"
 STORED = (".parquet", ".zip")  # already compressed: stored as is in the zip
 ZIP_LEVEL = 1  # deflate level: 4x faster than 6 for about 30% larger text members (docs/performance.md)
 
 
 class ReleaseExists(Exception):
     """The version is already released with different content."""
-
-
-def checksums(folder: Path, paths: list[str]) -> str:
-    return "".join(f"{sha256((folder / p).read_bytes())}  {p}\n" for p in sorted(paths))
 
 
 def write_zip(folder: Path, paths: list[str], target: Path) -> None:
@@ -44,33 +41,70 @@ def _no_log(message: str) -> None:
     pass
 
 
-def stage(report, root: Path, folder: Path, log=_no_log) -> list[str]:
-    """Write the release into ``folder``: the package files, the exports and SHA256SUMS; returns the paths in it."""
-    from ddsc.release import export
+def r_reader() -> bytes:
+    """The R reader this version of ddsc ships in every release: ``R/read_ddsc.R`` of the repository, or of
+    the data installed with the package."""
+    package = Path(__file__).resolve().parents[1]  # ddsc/
+    for candidate in (package / "_data" / R_READER, package.parent / R_READER):
+        if candidate.is_file():
+            return candidate.read_bytes()
+    raise FileNotFoundError(f"{R_READER}: not found beside the ddsc package")
 
-    source = report.source
+
+def package_paths(report) -> list[str]:
+    """The package's own files a release holds: the descriptor, every table and schema file, and those of
+    ``OPTIONAL_FILES`` the package has."""
     paths = ["datapackage.json"] + [t.path for t in report.model.values()]
     paths += [r["schema"] for r in report.descriptor["resources"] if isinstance(r.get("schema"), str)]
-    paths += [name for name in EXTRA_FILES if (root / name).is_file()]
-    paths = list(dict.fromkeys(paths))  # two resources may share one schema file: one entry each
-    log(f"copying {len(paths)} files")
-    for rel in paths:
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(source.read(rel) if source.exists(rel) else (root / rel).read_bytes())
+    paths += [name for name in OPTIONAL_FILES if report.source.exists(name)]
+    return list(dict.fromkeys(paths))  # two resources may share one schema file: one entry each
+
+
+def documents(report) -> dict[str, bytes]:
+    """The files the build generates from the validated ``report`` alone, as the release holds them: its
+    README, the codebook, datasette's metadata and the R reader (``verify`` compares a release's with them)."""
     from ddsc.release.codebook import CODEBOOK, codebook, coverage, release_readme
+    from ddsc.release.export import METADATA, metadata_text
 
     rows = {n: len(f) for n, f in report.tables.items()}
-    (folder / "README.md").write_text(release_readme(report.descriptor, report.model, rows), encoding="utf-8")
-    (folder / CODEBOOK).parent.mkdir(parents=True, exist_ok=True)
-    (folder / CODEBOOK).write_text(codebook(report.descriptor, report.model, rows, coverage(report.model, report.tables)) + "\n", encoding="utf-8")
-    paths += ["README.md", CODEBOOK]
+    return {
+        "README.md": release_readme(report.descriptor, report.model, rows).encode("utf-8"),
+        CODEBOOK: (codebook(report.descriptor, report.model, rows, coverage(report.model, report.tables)) + "\n").encode("utf-8"),
+        METADATA: metadata_text(report).encode("utf-8"),
+        R_READER: r_reader(),
+    }
+
+
+def citation_file(source) -> str | None:
+    """The text of the package's CITATION.cff (None without one), which the site cites."""
+    return source.text("CITATION.cff") if source.exists("CITATION.cff") else None
+
+
+def _write(folder: Path, rel: str, data: bytes) -> None:
+    (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+    (folder / rel).write_bytes(data)
+
+
+def stage(report, folder: Path, log=_no_log) -> list[str]:
+    """Write the release into ``folder``: the package files as validated (the bytes ``report.source`` read),
+    the documents, the exports, the site and SHA256SUMS; returns the paths in it."""
+    from ddsc.release import export
+    from ddsc.release.site import site_files
+
+    paths = package_paths(report)
+    log(f"copying {len(paths)} files")
+    for rel in paths:
+        _write(folder, rel, report.source.read(rel))
+    for rel, data in documents(report).items():
+        _write(folder, rel, data)
+        paths.append(rel)
     for write in export.EXPORTS:
         log(f"writing {write.__name__.removeprefix('write_')}")
         paths += write(report, folder)
-    from ddsc.release.site import write_site
-
     log("writing site")
-    paths += write_site(report, folder, {p: sha256((folder / p).read_bytes()) for p in paths})
+    for rel, data in site_files(report, citation_file(report.source), {p: sha256((folder / p).read_bytes()) for p in paths}).items():
+        _write(folder, rel, data)
+        paths.append(rel)
     (folder / SUMS).write_text(checksums(folder, paths), encoding="utf-8")
     return paths + [SUMS]
 
@@ -120,9 +154,10 @@ def _same_folder(old: Path, new: Path) -> bool:
         return False
 
 
-def write_release(report, root: Path, out: Path, force: bool = False, log=_no_log) -> tuple[Path, Path, bool]:
+def write_release(report, out: Path, force: bool = False, log=_no_log) -> tuple[Path, Path, bool]:
     """Write ``out/ddsc-<version>/`` and ``out/ddsc-<version>.zip`` from a valid ``report`` (``validate.check``);
-    returns the paths and whether anything was written."""
+    returns the paths and whether anything was written. The package's files are written as ``report.source``
+    reads them."""
     if not report.valid or not report.tables:
         raise ValueError("a release is written only from a valid package")
     name = f"ddsc-{report.descriptor['version']}"
@@ -133,7 +168,7 @@ def write_release(report, root: Path, out: Path, force: bool = False, log=_no_lo
             log(f"{other}: not created by this build, left as it is (a killed build's temporary folder can be removed by hand)")
         folder = Path(tmp) / name
         folder.mkdir()
-        paths = stage(report, root, folder, log)
+        paths = stage(report, folder, log)
         log("writing zip")
         new_zip = Path(tmp) / f"{name}.zip"
         write_zip(folder, paths, new_zip)

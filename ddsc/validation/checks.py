@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from ddsc.package.model import TEXT_CHECKS, Table, arrow_strings, rules_broken
 from ddsc.package.descriptor import CITATION_TABLE
-from ddsc.package.problems import Problem, line_of
+from ddsc.package.problems import MAX_PER_TABLE, Problem, line_of, more_problems
 
 FK_CHECK = "foreign key {label}"
 TARGET_CHECK = "citation target exists: record_id"
@@ -190,15 +190,19 @@ def schema_problems(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: Tabl
         cases = err.failure_cases
     else:
         return []
-    problems, failed, reported = set(), set(), set()
+    problems, failed, reported, more = set(), set(), set(), 0
     for case in cases.itertuples(index=False):
         if not pd.isna(case.index) and (int(case.index), case.column) in skip:
             continue
         failed.add(str(case.check))
         found = _problem(case, table, frame, text)
         if found:
-            problems.update(found if isinstance(found, list) else [found])
+            found = found if isinstance(found, list) else [found]
+            if len(problems) < MAX_PER_TABLE:  # the first problems are kept, the rest counted
+                problems.update(found)
+            else:
+                more += len(set(found) - problems)
             reported.add(str(case.check))
     # a check that failed must never pass silently, even when no failing cell could be located
     problems |= {Problem(table.name, 1, "", f"check failed: {check}", "unlocated") for check in failed - reported}
-    return sorted(problems)
+    return sorted(problems) + ([more_problems(table.name, more)] if more else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from ddsc.package.cff import read_cff
 from ddsc.validation.checks import pandera_schemas, schema_problems
 from ddsc.package.model import Table
 from ddsc.package.descriptor import read_model
-from ddsc.package.problems import Problem, line_of
+from ddsc.package.problems import MAX_PER_TABLE, Problem, line_of, more_problems, ordered
 from ddsc.package.read import read_table
 from ddsc.package.source import Source, UnsafeRelease
 
@@ -49,11 +50,13 @@ def _text(source: Source, rel: str) -> str | None:
 
 
 def type_problems(table: Table, unparsed: dict[str, pd.Series]) -> list[Problem]:
-    """Cells whose text is not a value of the column's type (for enums: not one of the levels)."""
-    return [
-        Problem(table.name, line_of(i), name, f"value {text!r} fails check: {table.field(name).type_failure(text)}", "enum" if table.field(name).enum else "type")
-        for name, cells in unparsed.items() for i, text in cells.items()
-    ]
+    """Cells whose text is not a value of the column's type (for enums: not one of the levels): the first
+    ``MAX_PER_TABLE``, and a count of the rest."""
+    cells = ((name, i, text) for name, column in unparsed.items() for i, text in column.items())
+    problems = [Problem(table.name, line_of(i), name, f"value {text!r} fails check: {table.field(name).type_failure(text)}", "enum" if table.field(name).enum else "type")
+                for name, i, text in itertools.islice(cells, MAX_PER_TABLE)]
+    more = sum(len(column) for column in unparsed.values()) - len(problems)
+    return problems + ([more_problems(table.name, more)] if more else [])
 
 
 def version_files(source: Source, desc: dict) -> list[Problem]:
@@ -79,7 +82,7 @@ def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] | None = None
     source = root if isinstance(root, Source) else Source(root)
     desc, model, problems = read_model(source)
     if desc is None or problems:  # the data is judged only by sound schemas: the schema's problem, not its echoes
-        return Report(sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message)))
+        return Report(ordered(problems))
     model = {name: table for name, table in model.items() if layers is None or table.layer in layers}
     text, typed, skip = {}, {}, {}
     for name, table in model.items():
@@ -99,8 +102,8 @@ def check(root: Path | Source, log=_quiet, layers: tuple[str, ...] | None = None
         problems += rule(typed, present)
     problems += version_files(source, desc)
     checks = sum(len(s.columns) + len(s.checks) for s in schemas.values()) + len(rules.TABLE_RULES) + 1
-    ordered = sorted(set(problems), key=lambda p: (p.table, p.line, p.column, p.message))
-    return Report(ordered, {name: len(frame) for name, frame in typed.items()}, checks, desc, model, typed if not ordered else {}, source)
+    found = ordered(problems)
+    return Report(found, {name: len(frame) for name, frame in typed.items()}, checks, desc, model, typed if not found else {}, source)
 
 
 def validate(root: Path) -> list[Problem]:

@@ -40,7 +40,7 @@ def test_a_layer_other_than_core_or_derived_is_refused_by_validate_and_verify(tm
     root = tiny(tmp_path / "pkg", lambda d: d["resources"][0].update(layer=layer))
     assert _found(root) == [("datapackage.json", 1, "resources.things.layer", "descriptor")]
     (root / "SHA256SUMS").write_text(checksums(root, ["datapackage.json", "tables/things.csv", "CITATION.cff", "CHANGES.md"]))
-    assert [p for p in verify_release(root)] == ["datapackage.json:1:resources.things.layer: layer " + repr(layer) + " is not one of core, derived"]
+    assert [str(p) for p in verify_release(root).problems] == ["datapackage.json:1:resources.things.layer: layer " + repr(layer) + " is not one of core, derived"]
     _refused_by_load(root)
 
 
@@ -420,11 +420,47 @@ def test_a_folder_nested_1200_levels_deep_is_refused_by_verify_and_load(tmp_path
     (root / "SHA256SUMS").write_text(checksums(root, ["datapackage.json", "tables/things.csv", "CITATION.cff", "CHANGES.md"]))
     _nest(root, 1200)
     try:
-        assert verify_release(root) == ["pkg: d/d/...: folders nested more than 32 levels deep"]
+        assert [str(p) for p in verify_release(root).problems] == ["pkg: d/d/...: folders nested more than 32 levels deep"]
         with pytest.raises(ddsc.ReleaseError, match="nested more than 32 levels deep"):
             ddsc.load(root)
     finally:
         _unnest(root)
+
+
+# --- bounded work: each table file parsed once, at most 1,000 problems kept per table ---------------------------
+
+
+@pytest.mark.parametrize("spelling", ["tables/things.csv", "tables/./things.csv", "tables//things.csv", "Tables/Things.csv"])
+def test_a_hundred_resources_naming_one_file_parse_it_at_most_once(tmp_path, monkeypatch, spelling):
+    import ddsc.package.read
+    from ddsc.release.verify import verify_release
+
+    rows = ROWS + "".join(f"t{i},{i},true,2020-01-01,a,Note {i}\n" for i in range(3, 170_000))  # about 5 MB
+    root = tiny(tmp_path / "pkg", lambda d: d["resources"].extend(dict(d["resources"][0], name=f"things_{i}", path=spelling) for i in range(1, 100)), rows)
+    assert len((root / "tables" / "things.csv").read_bytes()) > 5_000_000
+    parses, parse = [], ddsc.package.read.parse_csv
+    monkeypatch.setattr(ddsc.package.read, "parse_csv", lambda *args, **kw: parses.append(1) or parse(*args, **kw))
+    assert _found(root) == [("datapackage.json", 1, f"resources.things_{i}.path", "descriptor") for i in sorted(range(1, 100), key=str)]
+    assert len(verify_release(root).problems) > 0 and len(parses) <= 1
+
+
+def test_two_megabytes_of_blank_lines_keep_a_thousand_problems_and_count_the_rest(tmp_path, monkeypatch):
+    from ddsc.package.problems import Problem
+
+    made, init = [], Problem.__post_init__
+    monkeypatch.setattr(Problem, "__post_init__", lambda self: made.append(1) or init(self))
+    problems = check(tiny(tmp_path / "pkg", rows=ROWS + "\n" * 2_000_000)).problems
+    assert len(made) < 1_100  # never a problem object per line
+    assert [(p.line, p.kind) for p in problems[:2]] == [(4, "blank-line"), (5, "blank-line")] and len(problems) == 1_001
+    assert (problems[-1].table, problems[-1].line, problems[-1].kind, problems[-1].more) == ("things", 0, "more-problems", 1_999_000)
+    assert "1,999,000 more problem(s)" in str(problems[-1])
+
+
+def test_cells_of_the_wrong_type_are_capped_per_table(tmp_path):
+    rows = ROWS + "".join(f"t{i},x{i},true,2020-01-01,a,Note\n" for i in range(3, 5003))
+    problems = check(tiny(tmp_path / "pkg", rows=rows)).problems
+    assert len(problems) == 1_001 and {p.kind for p in problems[:-1]} == {"type"}
+    assert (problems[-1].kind, problems[-1].more) == ("more-problems", 4_000)
 
 
 # --- property: generated hostile variants of these classes are all refused, located, by the one judge ------------
