@@ -32,7 +32,7 @@ def _package(root, tables: dict) -> str:
     for name, (key, columns, rows) in tables.items():
         resources.append({"name": name, "path": f"tables/{name}.csv", "schema": {"fields": [{"name": c} for c in columns], "primaryKey": key}})
         (root / "tables" / f"{name}.csv").write_text("\n".join(",".join(r) for r in [columns, *rows]) + "\n", encoding="utf-8")
-    (root / "datapackage.json").write_text(json.dumps({"name": "p", "resources": resources}), encoding="utf-8")
+    (root / "datapackage.json").write_text(json.dumps({"name": "p", "title": "P", "resources": resources}), encoding="utf-8")
     return str(root)
 
 
