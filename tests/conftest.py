@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 RELEASE = f"ddsc-{VERSION}"
 VENV_BIN = Path(__file__).resolve().parents[1] / ".venv" / "bin"
+MUTATING = "MUTANT_UNDER_TEST" in os.environ  # under mutmut, which runs for each mutant only the tests that called its function:
+# a result shared between tests is then computed in each test, so that every test that reads it is run against the mutant
 REQUIRE_CLIENTS = os.environ.get("DDSC_REQUIRE_CLIENTS") == "1"  # set by .ci/run: a missing client fails instead of skipping
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGES.md", "README.md", "schemas", "tables", "reference", "sources")
 

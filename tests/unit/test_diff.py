@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from ddsc.release.diff import diff, render, table_diff
+from ddsc.release.diff import _duplicates, diff, render, table_diff
+from ddsc.package.source import ReleaseError, UnsafeRelease
 
 KEY = ["program_id", "country_id", "role"]
 
@@ -68,3 +69,33 @@ def test_a_table_added_or_removed_is_listed_with_every_row(versions):
     text = render(versions)
     assert "gone: 0 added, 1 removed, 0 changed\n  - g1" in text and "  column removed: notes" in text and "      note: 'x' -> (empty)" in text
 
+
+
+def test_a_repeated_key_is_a_primary_key_problem_on_each_later_line_and_refuses_the_diff(tmp_path):
+    frame = pd.DataFrame({"a": ["1", "1", "2", "1"], "b": ["x", "x", "y", "x"]})
+    found = _duplicates("t", frame, ["a", "b"])
+    assert [(p.table, p.line, p.column, p.kind) for p in found] == [("t", 3, "a, b", "primary-key"), ("t", 5, "a, b", "primary-key")]
+    assert "duplicate primary key ('1', 'x')" in found[0].message
+    single = _duplicates("t", frame[["a"]].iloc[:2], ["a"])
+    assert [(p.line, p.column) for p in single] == [(3, "a")] and "duplicate primary key '1':" in single[0].message
+    old = _package(tmp_path / "old", {"t": (["a", "b"], ["a", "b"], [["1", "x"], ["1", "x"], ["2", "y"], ["1", "x"]])})
+    with pytest.raises(ReleaseError, match=r"^old: t:3:a, b: duplicate primary key \('1', 'x'\): .* \(and 1 more\)$"):
+        diff(old, old, verify=False)
+    once = _package(tmp_path / "once", {"t": (["a"], ["a"], [["1"], ["1"]])})
+    with pytest.raises(ReleaseError, match=r"^once: t:3:a: duplicate primary key '1': rows are compared by their key$"):
+        diff(once, once, verify=False)
+
+
+def test_the_old_side_must_be_a_verified_release_unless_told_otherwise(tmp_path):
+    folder = _package(tmp_path / "old", {"t": (["a"], ["a"], [["1"]])})
+    with pytest.raises(UnsafeRelease, match="SHA256SUMS: missing"):
+        diff(folder, folder)
+    with pytest.raises(UnsafeRelease, match="SHA256SUMS: missing"):
+        diff(folder, folder, verify=True)
+    assert diff(folder, folder, verify=False)["t"]["changed"] == {}  # the new side, the package being edited, is never verified
+
+
+def test_a_cell_of_70_characters_is_shown_whole_and_one_of_71_cut_to_70():
+    seventy, longer = "a" * 70, "b" * 70 + "c"
+    text = render({"t": {"columns_added": [], "columns_removed": [], "added": [], "removed": [], "changed": {("k",): [("n", seventy, longer)]}}})
+    assert text.splitlines()[-1] == f"      n: '{seventy}' -> '{'b' * 67}...'"

@@ -11,6 +11,7 @@ import pytest
 
 from ddsc import api
 from ddsc.pipeline.derived import panels as P
+from tests.conftest import MUTATING
 
 FIRST, LAST = 2008, 2016
 YEARS = range(FIRST, LAST + 1)
@@ -70,7 +71,7 @@ def tables(agreements=AGREEMENTS, projects=PROJECTS, ends=ENDS) -> dict:
     return {"statutes": statutes, "statute_countries": parties, "projects": projects, "states": states, "state_memberships": memberships}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="function" if MUTATING else "module")
 def world():
     t = tables()
     return P.dyad_years(t, FIRST, LAST), P.country_years(t, FIRST, LAST)
@@ -221,3 +222,36 @@ def test_panel_returns_the_rows_of_the_table_given_with_a_clean_index_and_no_sys
         api.panel("country_years", system="polity", tables={})
     with pytest.raises(ValueError, match="no panel named 'state_years'"):
         api.panel("state_years", tables={})
+
+
+# --- the rules one at a time ------------------------------------------------------------------------------------
+
+def test_a_family_is_known_from_the_year_of_its_first_signature_or_else_entry_into_force():
+    agreements = [_agreement("late", "information_security", "AUS", "2012-05-01", signed="2011-12-01"), _agreement("early", "information_security", "GBR", "2013-01-01")]
+    agreements[1]["signed_date"] = None  # only its entry into force recorded
+    agreements.append({**_agreement("never", "reciprocal_access", "IND"), "signed_date": None})  # neither date: no first year
+    unsigned = [{**_agreement("u", "status_of_forces", "FRA", "2010-03-01"), "signed_date": None}]
+    assert P.family_first_years(tables(agreements, projects=[])) == {"information_security": 2011}
+    assert P.family_first_years(tables(unsigned, projects=[])) == {"status_of_forces": 2010}
+
+
+def test_a_date_of_month_or_year_precision_stands_for_the_last_day_of_its_period_at_an_end():
+    dates = pd.Series(pd.to_datetime(["2011-02-01", "2012-01-01", "2013-05-05", None, "2016-02-01"]))
+    precision = pd.Series(["month", "year", "day", None, "month"], dtype="string")
+    assert P._period_end(dates, precision).tolist() == [pd.Timestamp(d) if d else pd.NaT for d in ("2011-02-28", "2012-12-31", "2013-05-05", None, "2016-02-29")]
+
+
+def test_an_end_or_a_successor_dated_to_the_month_ends_an_agreement_on_the_last_day_of_that_month():
+    agreements = [_agreement("M", "reciprocal_access", "FRA", "2009-01-01", end="2011-12-01", end_precision="month", status="expired"),
+                  _agreement("P", "security_treaty", "NZL", "2008-01-01", status="superseded"),
+                  _agreement("N", "security_treaty", "NZL", "2013-11-01", in_force_precision="month", replaces="P")]
+    frame = P.agreement_intervals(tables(agreements, projects=[]), pd.Timestamp("2017-01-01")).set_index(["statute_id", "kind"])
+    assert frame.loc[("M", "known"), "hi"] == pd.Timestamp("2011-12-31") and frame.loc[("P", "known"), "hi"] == pd.Timestamp("2013-11-30")
+    dyads = P.dyad_years(tables(agreements, projects=[]), 2010, 2016)
+    assert _by_year(dyads, "code2", STATES["FRA"], "raa_in_force_dec31") == _years({(2010, 2010): True, (2011, 2016): False})
+    assert _by_year(dyads, "code2", STATES["FRA"], "raa_in_force_any") == _years({(2010, 2011): True, (2012, 2016): False})
+
+
+def test_a_lineage_stops_where_its_chain_of_successors_turns_back_on_itself():
+    chain = pd.DataFrame({"statute_id": ["A", "B", "C", "D"], "replaces_statute_id": ["B", "C", "B", None]})
+    assert P._lineages(chain).tolist() == ["C", "C", "B", "D"]  # each followed until the next step would return to where it has been
