@@ -146,6 +146,20 @@ def test_a_sqlite_integer_stored_as_text_is_refused(release):
     assert ("ddsc.sqlite", 3, "things.n", "export-type") in found(release)
 
 
+def test_a_sqlite_index_that_disagrees_with_its_table_is_refused(release):
+    path = release / "ddsc.sqlite"
+    db = sqlite3.connect(path)
+    root, size = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_things_1'").fetchone()[0], db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = bytearray(path.read_bytes())
+    page = data[(root - 1) * size:root * size]
+    at = (root - 1) * size + page.index(b"t1")
+    data[at:at + 2] = b"t0"  # the key of the first row, in the primary key's index only: queries by key miss the row
+    path.write_bytes(bytes(data))
+    resum(release)
+    assert found(release) == {("ddsc.sqlite", 0, "", "export-value")}
+
+
 def test_free_pages_left_in_sqlite_are_refused(release):
     _sqlite(release, "CREATE TABLE hidden AS SELECT * FROM things")
     _sqlite(release, "DROP TABLE hidden")
