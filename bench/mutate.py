@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["ddsc/checks.py", "ddsc/rules.py", "ddsc/read.py", "ddsc/model.py", "ddsc/verify.py", "ddsc/export.py", "ddsc/diff.py",
-           "ddsc/source.py", "ddsc/package.py", "ddsc/render.py", "ddsc/text.py"]
-TESTS = ["tests/unit", "tests/test_broken.py", "tests/test_roundtrip.py", "tests/test_release.py", "tests/test_untrusted.py"]
+MODULES = ["ddsc/checks.py", "ddsc/rules.py", "ddsc/read.py", "ddsc/model.py", "ddsc/verify.py", "ddsc/checksums.py", "ddsc/export.py", "ddsc/diff.py",
+           "ddsc/source.py", "ddsc/package.py", "ddsc/render.py", "ddsc/text.py", "ddsc/problems.py"]
+TESTS = ["tests/unit", "tests/test_broken.py", "tests/test_roundtrip.py", "tests/test_release.py", "tests/test_untrusted.py", "tests/test_verify.py"]
 SWAPS = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
          ast.In: ast.NotIn, ast.NotIn: ast.In, ast.And: ast.Or, ast.Or: ast.And, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
 
