@@ -230,6 +230,16 @@ def test_metadata_json_is_compared_byte_for_byte_not_only_as_json(release):
     assert found(release) == {("metadata.json", 0, "", "generated-file")}
 
 
+def test_a_site_that_cannot_be_drawn_again_is_not_called_verified(release, monkeypatch):
+    import ddsc.site
+
+    def no_matplotlib(*args):
+        raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+
+    monkeypatch.setattr(ddsc.site, "site_files", no_matplotlib)
+    assert found(release) == {("site", 0, "", "generated-file")}
+
+
 # --- the files: exactly those the build writes --------------------------------------------------------------------
 
 
