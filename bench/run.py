@@ -4,8 +4,9 @@ For each size (``real`` is the repository's own package; a number is a synthetic
 event rows from ``bench/generate.py``) it times whole processes on the same files, in the same run:
 ``build.py validate`` against ``frictionless validate`` (paired runs, A B A B ..., median), a floor
 that only reads the CSVs with pyarrow, ``ddsc.load`` against a plain ``pandas.read_csv(dtype=str)`` of
-the same tables, and the full build with every export. It prints ratios against the peer of the same
-run, never absolute targets, and writes them as Markdown with the machine they were measured on.
+the same tables, the full build with every export, and ``build.py verify`` of the zip it wrote, whose peak
+memory is set against validation's. It prints ratios against the peer of the same run, never absolute
+targets, and writes them as Markdown with the machine they were measured on.
 """
 
 import argparse
@@ -73,6 +74,9 @@ def measure(package: Path, out: Path, repeat: int, frictionless: bool, log) -> d
     measured["ddsc.load"], measured["pandas read_csv(dtype=str)"] = paired(cmd["ddsc.load"], cmd["pandas read_csv(dtype=str)"], repeat)
     shutil.rmtree(out, ignore_errors=True)
     measured["ddsc full build"] = timed_once(cmd["ddsc full build"])
+    release = next(out.glob("ddsc-*.zip"), None)
+    if release is not None:  # every file of the release judged: checksums, validation, exports, generated files
+        measured["ddsc verify (release zip)"] = timed_once([sys.executable, str(ROOT / "build.py"), "verify", str(release)])
     for name, (seconds, rss, code) in measured.items():
         log(f"  {name:<28} {seconds:8.2f} s {rss:8.0f} MB exit {code}")
     return measured
@@ -90,6 +94,8 @@ def report(results: dict, numeric: dict, repeat: int) -> list[str]:
         lines.append(f"| full build / ddsc validate | {m['ddsc full build'][0] / v:.2f}x |")
         lines.append(f"| ddsc.load / pandas read_csv(dtype=str) | {m['ddsc.load'][0] / m['pandas read_csv(dtype=str)'][0]:.2f}x |")
         lines.append(f"| ddsc validate / pyarrow floor | {v / floor:.1f}x |")
+        if "ddsc verify (release zip)" in m:
+            lines.append(f"| verify peak RSS / validate peak RSS (at most 1.5x) | {m['ddsc verify (release zip)'][1] / m['ddsc validate'][1]:.2f}x |")
         lines.append("")
     if len(numeric) >= 2:
         small, large = min(numeric), max(numeric)

@@ -17,11 +17,12 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _validate(root: Path):
+def _validate(root: Path, snapshot: bool = False):
     from ddsc.package.problems import capped
     from ddsc.pipeline.repository import check_repository
+    from ddsc.package.source import Source
 
-    report = check_repository(root, log=_say)
+    report = check_repository(Source(root, snapshot=snapshot), log=_say)
     for line in capped(report.problems):
         _say(line)
     if report.problems:
@@ -40,7 +41,7 @@ def cmd_build(args, started: float) -> int:
     from ddsc.release.write import ReleaseExists, write_release
 
     _say(f"Validating {args.root / 'datapackage.json'} ...")
-    report = _validate(args.root)
+    report = _validate(args.root, snapshot=True)  # the release is written from the bytes that were validated
     if report.problems:
         return 1
     try:

@@ -170,3 +170,24 @@ sys.exit(main(["--root", {str(package)!r}, "--out", {str(out)!r}, "--force"]))
     assert b"Arms Export Control Act (new)" in (out / RELEASE / "tables" / "citations.csv").read_bytes()
     assert run(["verify", str(out / RELEASE)], capsys)[0] == 0 and run(["verify", str(out / f"{RELEASE}.zip")], capsys)[0] == 0
 
+
+def test_a_table_saved_during_the_build_is_not_published(package, tmp_path, capsys, monkeypatch):
+    """One snapshot per build: a table saved between validation and staging (here by a hook on ``stage``) is
+    not what the release holds. Its files, their checksums and the exports are all the bytes that were validated."""
+    path = package / "tables" / "citations.csv"
+    validated = path.read_bytes()
+    real_stage = write.stage
+
+    def stage(report, folder, log=None):
+        path.write_bytes(validated.replace(b"Arms Export Control Act", b"Arms Export Control Act (saved during the build)", 1))
+        return real_stage(report, folder, log) if log else real_stage(report, folder)
+
+    monkeypatch.setattr(write, "stage", stage)
+    out = tmp_path / "dist"
+    code, err = _build(package, out, capsys)
+    assert code == 0, err
+    assert path.read_bytes() != validated  # the edit was saved, during the build
+    assert (out / RELEASE / "tables" / "citations.csv").read_bytes() == validated
+    with zipfile.ZipFile(out / f"{RELEASE}.zip") as zipped:
+        assert zipped.read("tables/citations.csv") == validated
+    assert run(["verify", str(out / f"{RELEASE}.zip")], capsys)[0] == 0  # checksums and exports of the same bytes

@@ -145,6 +145,20 @@ def test_a_sqlite_integer_stored_as_text_is_refused(release):
     assert ("ddsc.sqlite", 3, "things.n", "export-type") in found(release)
 
 
+def test_a_sqlite_index_that_disagrees_with_its_table_is_refused(release):
+    path = release / "ddsc.sqlite"
+    db = sqlite3.connect(path)
+    root, size = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_things_1'").fetchone()[0], db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = bytearray(path.read_bytes())
+    page = data[(root - 1) * size:root * size]
+    at = (root - 1) * size + page.index(b"t1")
+    data[at:at + 2] = b"t0"  # the key of the first row, in the primary key's index only: queries by key miss the row
+    path.write_bytes(bytes(data))
+    resum(release)
+    assert found(release) == {("ddsc.sqlite", 0, "", "export-value")}
+
+
 def test_free_pages_left_in_sqlite_are_refused(release):
     _sqlite(release, "CREATE TABLE hidden AS SELECT * FROM things")
     _sqlite(release, "DROP TABLE hidden")
@@ -213,6 +227,16 @@ def test_metadata_json_is_compared_byte_for_byte_not_only_as_json(release):
     path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")  # the same JSON, other bytes
     resum(release)
     assert found(release) == {("metadata.json", 0, "", "generated-file")}
+
+
+def test_a_site_that_cannot_be_drawn_again_is_not_called_verified(release, monkeypatch):
+    import ddsc.site
+
+    def no_matplotlib(*args):
+        raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+
+    monkeypatch.setattr(ddsc.site, "site_files", no_matplotlib)
+    assert found(release) == {("site", 0, "", "generated-file")}
 
 
 # --- the files: exactly those the build writes --------------------------------------------------------------------

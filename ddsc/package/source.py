@@ -86,12 +86,16 @@ def _check_layout(path: Path, infos: list, central: int) -> None:
 
 
 class Source:
-    """Files of a package folder or a release zip, read by relative path only."""
+    """Files of a package folder or a release zip, read by relative path only.
 
-    def __init__(self, path: Path | str):
+    With ``snapshot=True`` each file is read once and its bytes kept: every later read returns the same
+    bytes, so that what a build validates is what it writes (a file saved meanwhile is not seen)."""
+
+    def __init__(self, path: Path | str, snapshot: bool = False):
         self.path = Path(path)
         self.zip: zipfile.ZipFile | None = None
         self.prefix = ""
+        self._kept: dict[str, bytes] | None = {} if snapshot else None
         if not self.path.exists():
             raise UnsafeRelease(f"{self.path.name}: no such file or folder")
         if self.path.is_file() and self.path.suffix.lower() == ".zip":
@@ -193,10 +197,20 @@ class Source:
             raise UnsafeRelease(f"{rel}: larger than {MAX_FILE_BYTES} bytes")
         return target
 
+    def read(self, rel: str) -> bytes:
+        if self._kept is None:
+            return self._read(rel)
+        if rel not in self._kept:
+            self._kept[rel] = self._read(rel)
+        return self._kept[rel]
 
     def chunks(self, rel: str, size: int = 1 << 20):
         """The bytes of ``rel`` in pieces of at most ``size``, so that a large file is hashed or copied without
         being held whole; the same checks and errors as ``read``."""
+        if self._kept is not None:  # a snapshot streams the bytes it keeps
+            data = self.read(rel)
+            yield from (data[start:start + size] for start in range(0, len(data), size))
+            return
         why = unsafe_path(rel)
         if why:
             raise UnsafeRelease(why)
@@ -214,7 +228,7 @@ class Source:
         except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as err:
             raise UnreadableFile(f"{self.path.name}: entry {rel!r} cannot be extracted ({err})") from None
 
-    def read(self, rel: str) -> bytes:
+    def _read(self, rel: str) -> bytes:
         if self.zip:
             why = unsafe_path(rel)
             if why:

@@ -69,9 +69,9 @@ def _value_problems(rel: str, table, chunks, expected: pd.DataFrame) -> list[Pro
 
 def _sqlite_problems(report, path: Path) -> list[Problem]:
     """The SQLite file declares exactly the tables and indexes the schemas give, holds nothing else (no free
-    pages, no bytes after its last page, no header field set), documents every table and column in ``_tables``
-    and ``_columns`` as the build does, and holds every row of every table with each value of the storage
-    class and value the build writes."""
+    pages, no bytes after its last page, no header field set), has indexes that agree with their tables
+    (``PRAGMA integrity_check``), documents every table and column in ``_tables`` and ``_columns`` as the build
+    does, and holds every row of every table with each value of the storage class and value the build writes."""
     import sqlite3
 
     from ddsc.release.export import SQLITE, _cells, _documentation, create_statements
@@ -84,6 +84,9 @@ def _sqlite_problems(report, path: Path) -> list[Problem]:
         pragmas = {name: db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "page_size", "freelist_count", "user_version", "application_id")}
         if pragmas["freelist_count"] or pragmas["page_count"] * pragmas["page_size"] != path.stat().st_size or pragmas["user_version"] or pragmas["application_id"]:
             return [Problem(SQLITE, 0, "", f"holds pages, bytes or header fields the build does not write ({pragmas})", "export-value")]
+        damaged = [row for (row,) in db.execute("PRAGMA integrity_check(10)")]
+        if damaged != ["ok"]:  # an index that disagrees with its table gives other rows to the queries that use it
+            return [Problem(SQLITE, 0, "", f"its indexes or pages are not consistent with its tables ({'; '.join(damaged[:3])})", "export-value")]
         tables, columns = _documentation(report)
         problems = []
         for name, expected in (("_tables", tables), ("_columns", columns)):
@@ -330,11 +333,18 @@ def content_problems(report, source: Source, listed: dict[str, str]) -> list[Pro
 
     generated = documents(report)
     own = package_paths(report) + list(generated) + export_paths(report)
-    site = site_files(report, citation_file(source), {rel: listed[rel] for rel in own if rel in listed})
+    present = set(source.files())
+    try:
+        site = site_files(report, citation_file(source), {rel: listed[rel] for rel in own if rel in listed})
+    except ImportError as err:  # the figures are drawn with matplotlib (pip install 'ddsc[build]'): unchecked is not verified
+        site = {}
+        present = {rel for rel in present if not rel.startswith("site/")}
+        own_problems = [Problem("site", 0, "", f"cannot be checked: {err.name or err} is not installed (pip install 'ddsc[build]')", "generated-file")]
+    else:
+        own_problems = []
     generated |= site
     expected = set(own) | set(site) | {SUMS}
-    present = set(source.files())
-    problems = [Problem(rel, 0, "", "a file the build does not write", "unexpected-file") for rel in sorted(present - expected)]
+    problems = own_problems + [Problem(rel, 0, "", "a file the build does not write", "unexpected-file") for rel in sorted(present - expected)]
     problems += [Problem(rel, 0, "", "missing: the build writes it into every release", "missing-file") for rel in sorted(expected - present)]
     for rel, data in generated.items():
         if rel in present:

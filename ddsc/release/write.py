@@ -157,7 +157,8 @@ def _same_folder(old: Path, new: Path) -> bool:
 def write_release(report, out: Path, force: bool = False, log=_no_log) -> tuple[Path, Path, bool]:
     """Write ``out/ddsc-<version>/`` and ``out/ddsc-<version>.zip`` from a valid ``report`` (``validate.check``);
     returns the paths and whether anything was written. The package's files are written as ``report.source``
-    reads them."""
+    read them: open it as a snapshot (``Source(root, snapshot=True)``) so that a file saved during the build is
+    not published beside exports made from what was validated."""
     if not report.valid or not report.tables:
         raise ValueError("a release is written only from a valid package")
     name = f"ddsc-{report.descriptor['version']}"
