@@ -230,12 +230,12 @@ def test_metadata_json_is_compared_byte_for_byte_not_only_as_json(release):
 
 
 def test_a_site_that_cannot_be_drawn_again_is_not_called_verified(release, monkeypatch):
-    import ddsc.site
+    import ddsc.release.site
 
     def no_matplotlib(*args):
         raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
 
-    monkeypatch.setattr(ddsc.site, "site_files", no_matplotlib)
+    monkeypatch.setattr(ddsc.release.site, "site_files", no_matplotlib)
     assert found(release) == {("site", 0, "", "generated-file")}
 
 
