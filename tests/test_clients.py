@@ -21,8 +21,8 @@ from tests.conftest import ARTIFACTS, RELEASE, ROOT, client_env, code_blocks, ne
 pytestmark = pytest.mark.clients
 
 
-def _run(args, cwd, timeout=300, **kw):
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=client_env(), **kw)
+def _run(args, cwd, timeout=300, env=None, **kw):
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env or client_env(), **kw)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def _resources() -> list[str]:
 
 def test_frictionless_validates_every_table_in_the_zip_and_reports_a_planted_defect(release, tmp_path):
     frictionless = need("frictionless")
-    result = _run([frictionless, "validate", f"{RELEASE}.zip"], cwd=release.parent)
+    result = _run([frictionless, "validate", f"{RELEASE}.zip"], cwd=release.parent, env=dict(client_env(), COLUMNS="400"))
     assert result.returncode == 0, result.stdout + result.stderr
     for name in _resources():
         assert f"tables/{name}.csv" in result.stdout
