@@ -72,8 +72,12 @@ def _column(field, n: int, rng, keys: dict, table, frame: dict) -> pd.Series:
         return pd.Series([field.enum[0]] * n)
     if field.type == "date":
         return frame.get("_dates", pd.Series(["2000-01-01"] * n))
-    if field.type == "integer":  # a year is that of the dates (so panel rows fall in the generated memberships)
-        return pd.Series([str(2000 if field.name == "year" else field.constraints.get("minimum", 2000))] * n)
+    if field.type == "integer":  # a year is that of the dates (so panel rows fall in the generated memberships), within its range
+        low, high = field.constraints.get("minimum"), field.constraints.get("maximum")
+        value = 2000 if field.name == "year" or low is None else low
+        value = max(value, low) if low is not None else value
+        value = min(value, high) if high is not None else value
+        return pd.Series([str(value)] * n)
     if field.type == "boolean":
         return pd.Series(["false"] * n)
     if field.type == "number":
