@@ -100,6 +100,8 @@ def test_every_date_pair_is_ordered_at_the_coarser_precision(table, start, end):
         ("2010-01-01", "year", "2010-01-01", "day"),   # same year: fine
         ("2010-03-01", "day", "2010-01-01", "year"),   # end known to the year only, same year: fine
         ("2011-01-01", "year", "2010-12-31", "day"),   # before the start's year: wrong
+        ("2010-05-17", "day", "2010-05-01", "month"),  # end known to the month only, the start's month: fine
+        ("2010-06-01", "year", "2010-03-01", "day"),   # a start of year precision not on 1 January (a precision problem), the same year: fine
     ])
     found = {(p.line, p.column, p.kind) for p in date_problems({table: frame}, model) if p.kind == "date-order"}
     assert found == {(line_of(0), end, "date-order"), (line_of(2), end, "date-order"), (line_of(5), end, "date-order")}
