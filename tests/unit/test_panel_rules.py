@@ -181,6 +181,7 @@ def test_a_panel_holds_the_member_years_of_each_state_and_of_each_dyad_with_japa
     t = tables()
     years = P.state_years(t, FIRST, LAST)
     assert set(years.loc[years["code"] == 255, "year"]) == set(range(2008, 2013)) and len(years) == 8 * 9 + 5 * 2
+    assert str(years["year"].dtype) == "int64"
     dyads = P.dyad_years(t, 2015, 2016)
     assert len(dyads) == 2 * 7 and set(dyads["code1"]) == {740} and 740 not in set(dyads["code2"])
     assert dyads["carried_forward"].eq(False).all()
