@@ -16,10 +16,24 @@ ROOT = Path(__file__).resolve().parents[1]
 VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 RELEASE = f"ddsc-{VERSION}"
 VENV_BIN = Path(__file__).resolve().parents[1] / ".venv" / "bin"
-MUTATING = "MUTANT_UNDER_TEST" in os.environ  # under mutmut, which runs for each mutant only the tests that called its function:
-# a result shared between tests is then computed in each test, so that every test that reads it is run against the mutant
 REQUIRE_CLIENTS = os.environ.get("DDSC_REQUIRE_CLIENTS") == "1"  # set by .ci/run: a missing client fails instead of skipping
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGES.md", "README.md", "schemas", "tables", "reference", "sources")
+
+
+def shared(compute):
+    """``compute()`` once, for the tests that read it. Under mutmut, which runs for each mutant only the tests
+    that called the mutated function while it collected its stats, it is computed again in each test during
+    that collection (so that each test that reads it is known to call what it computes) and once per mutant."""
+    cache = {}
+
+    def get():
+        run = os.environ.get("MUTANT_UNDER_TEST")
+        if run == "stats" or run not in cache:
+            cache.clear()
+            cache[run] = compute()
+        return cache[run]
+
+    return get
 
 
 def make_package(dest: Path) -> Path:

@@ -35,3 +35,8 @@ def test_without_a_day_given_today_is_the_days_date():
 def test_a_date_is_in_the_future_exactly_when_it_lies_after_today(offsets):
     found = _future([TODAY + timedelta(days=n) for n in offsets])
     assert [line for _, line, _, _ in found] == [i + 2 for i, n in enumerate(offsets) if n > 0]
+
+
+def test_a_future_date_is_named_in_its_problem():
+    frame = pd.DataFrame({"event_id": pd.array(["e0"], dtype="string"), "date": pd.to_datetime(pd.Series([TODAY + timedelta(days=1)]))})
+    assert [p.message for p in date_problems({"events": frame}, MODEL, TODAY)] == ["date 2026-03-16 is in the future"]

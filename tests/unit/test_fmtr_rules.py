@@ -3,7 +3,6 @@ written here and on small series: what each rule changes, empties or drops, the 
 ordinal in document order), what ``notes`` keeps of the raw text, and what the cleaning log counts. Nothing
 here reads the raw files or today's tables; a cell-level rule is also checked as a property (hypothesis)."""
 
-import functools
 from html import escape
 
 import pandas as pd
@@ -12,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ddsc.pipeline.sources import fmtrpt as F
-from tests.conftest import MUTATING
+from tests.conftest import shared
 
 REPORT = "2018_2019"
 FILE = f"{REPORT}/{REPORT}_Africa_fmtrpt_dedup.xml.gz"
@@ -56,19 +55,13 @@ def scenario(*blocks) -> str:
     return name
 
 
-def _cleaned() -> tuple[pd.DataFrame, pd.DataFrame, F.CleaningLog]:
-    return _clean_all() if MUTATING else _clean_once()
-
-
-@functools.cache
-def _clean_once() -> tuple[pd.DataFrame, pd.DataFrame, F.CleaningLog]:
-    return _clean_all()
-
-
 def _clean_all() -> tuple[pd.DataFrame, pd.DataFrame, F.CleaningLog]:
     raw, _ = F.load({f"{name}/{name}_Africa_fmtrpt_dedup.xml.gz": _xml(blocks) for name, blocks in SCENARIOS.items()})
     log = F.CleaningLog()
     return *F.clean(raw, log), log
+
+
+_cleaned = shared(_clean_all)
 
 
 def clean(report: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:

@@ -11,7 +11,7 @@ import pytest
 
 from ddsc import api
 from ddsc.pipeline.derived import panels as P
-from tests.conftest import MUTATING
+from tests.conftest import shared
 
 FIRST, LAST = 2008, 2016
 YEARS = range(FIRST, LAST + 1)
@@ -71,10 +71,17 @@ def tables(agreements=AGREEMENTS, projects=PROJECTS, ends=ENDS) -> dict:
     return {"statutes": statutes, "statute_countries": parties, "projects": projects, "states": states, "state_memberships": memberships}
 
 
-@pytest.fixture(scope="function" if MUTATING else "module")
-def world():
+def _world():
     t = tables()
     return P.dyad_years(t, FIRST, LAST), P.country_years(t, FIRST, LAST)
+
+
+@pytest.fixture
+def world():
+    return _shared_world()
+
+
+_shared_world = shared(_world)
 
 
 def _by_year(frame: pd.DataFrame, key: str, code: int, column: str) -> dict:
@@ -174,6 +181,7 @@ def test_a_panel_holds_the_member_years_of_each_state_and_of_each_dyad_with_japa
     t = tables()
     years = P.state_years(t, FIRST, LAST)
     assert set(years.loc[years["code"] == 255, "year"]) == set(range(2008, 2013)) and len(years) == 8 * 9 + 5 * 2
+    assert str(years["year"].dtype) == "int64"
     dyads = P.dyad_years(t, 2015, 2016)
     assert len(dyads) == 2 * 7 and set(dyads["code1"]) == {740} and 740 not in set(dyads["code2"])
     assert dyads["carried_forward"].eq(False).all()
@@ -255,3 +263,24 @@ def test_an_end_or_a_successor_dated_to_the_month_ends_an_agreement_on_the_last_
 def test_a_lineage_stops_where_its_chain_of_successors_turns_back_on_itself():
     chain = pd.DataFrame({"statute_id": ["A", "B", "C", "D"], "replaces_statute_id": ["B", "C", "B", None]})
     assert P._lineages(chain).tolist() == ["C", "C", "B", "D"]  # each followed until the next step would return to where it has been
+
+
+def test_an_agreement_entering_into_force_on_31_december_is_in_force_on_that_day_and_one_ending_then_is_not():
+    agreements = [_agreement("D", "reciprocal_access", "FRA", "2012-12-31"), _agreement("O", "acquisition_cross_servicing", "GBR", "2010-01-01", end="2013-12-31", status="expired")]
+    dyads = P.dyad_years(tables(agreements, projects=[]), 2011, 2014)
+    assert _by_year(dyads, "code2", STATES["FRA"], "raa_in_force_dec31") == {2011: None, 2012: True, 2013: True, 2014: True}
+    assert _by_year(dyads, "code2", STATES["GBR"], "acsa_in_force_dec31") == {2011: True, 2012: True, 2013: False, 2014: False}
+    assert _by_year(dyads, "code2", STATES["GBR"], "acsa_in_force_any") == {2011: True, 2012: True, 2013: True, 2014: False}
+
+
+def test_an_agreement_ending_on_the_day_it_enters_into_force_is_in_force_on_no_day():
+    agreements = [_agreement("first", "reciprocal_access", "IND", "2009-01-01"), _agreement("blink", "reciprocal_access", "FRA", "2012-06-01", end="2012-06-01", status="expired")]
+    dyads = P.dyad_years(tables(agreements, projects=[]), 2011, 2013)
+    assert _by_year(dyads, "code2", STATES["FRA"], "raa_in_force_any") == {2011: False, 2012: False, 2013: False}
+
+
+def test_an_agreement_without_any_date_may_be_in_force_in_every_year_of_its_family():
+    agreements = [_agreement("dated", "information_security", "AUS", "2009-01-01"), {**_agreement("undated", "information_security", "GBR", status="signed"), "signed_date": None}]
+    dyads = P.dyad_years(tables(agreements, projects=[]), 2008, 2010)
+    assert _by_year(dyads, "code2", STATES["GBR"], "infosec_in_force_any") == {2008: None, 2009: None, 2010: None}  # 2008: before the family's first year
+    assert _by_year(dyads, "code2", STATES["IND"], "infosec_in_force_any") == {2008: None, 2009: False, 2010: False}

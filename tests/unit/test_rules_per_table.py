@@ -102,9 +102,16 @@ def test_every_date_pair_is_ordered_at_the_coarser_precision(table, start, end):
         ("2011-01-01", "year", "2010-12-31", "day"),   # before the start's year: wrong
         ("2010-05-17", "day", "2010-05-01", "month"),  # end known to the month only, the start's month: fine
         ("2010-06-01", "year", "2010-03-01", "day"),   # a start of year precision not on 1 January (a precision problem), the same year: fine
+        ("2010-05-15", "month", "2010-05-03", "day"),  # the same, of month precision, in its month: fine
+        ("2010-01-01", "day", "2010-01-01", "day"),    # the same day: fine
     ])
-    found = {(p.line, p.column, p.kind) for p in date_problems({table: frame}, model) if p.kind == "date-order"}
-    assert found == {(line_of(0), end, "date-order"), (line_of(2), end, "date-order"), (line_of(5), end, "date-order")}
+    found = {(p.table, p.line, p.column, p.kind) for p in date_problems({table: frame}, model) if p.kind == "date-order"}
+    assert found == {(table, line_of(0), end, "date-order"), (table, line_of(2), end, "date-order"), (table, line_of(5), end, "date-order")}
+    first = next(p for p in date_problems({table: frame}, model) if p.kind == "date-order")
+    assert first.message == f"2009-12-31 is before {start} 2010-01-01"
+    for precision, late, early in (("year", "2011-01-01", "2010-12-31"), ("month", "2010-05-01", "2010-04-30")):  # one coarse precision alone in a table
+        alone = _pair_frame(table, start, end, [(late, precision, early, "day")])
+        assert [(p.line, p.kind) for p in date_problems({table: alone}, model) if p.kind == "date-order"] == [(2, "date-order")], precision
 
 
 @pytest.mark.parametrize(("precision", "day", "bad"), [("year", "2010-01-01", False), ("year", "2010-06-01", True), ("year", "2010-01-15", True),
@@ -114,8 +121,8 @@ def test_a_date_sits_on_the_first_day_of_its_precision(precision, day, bad):
 
     model = {"events": Table("events", "tables/events.csv", (Field("date", "date"), Field("date_precision")), (), ())}
     frame = pd.DataFrame({"date": [pd.Timestamp(day)], "date_precision": pd.Series([precision], dtype="string")})
-    found = {(p.line, p.column, p.kind) for p in date_problems({"events": frame}, model)}
-    assert found == ({(2, "date_precision", "precision")} if bad else set())
+    found = {(p.table, p.line, p.column, p.kind) for p in date_problems({"events": frame}, model)}
+    assert found == ({("events", 2, "date_precision", "precision")} if bad else set())
 
 
 def test_precision_held_as_plain_text_with_missing_cells_is_judged_like_an_enum():
@@ -128,3 +135,5 @@ def test_precision_held_as_plain_text_with_missing_cells_is_judged_like_an_enum(
         "end_date": ["2020-05-10", "2020-05-01", None], "end_date_precision": ["day", "day", None]}, dtype="string"))
     found = sorted((p.line, p.column, p.kind) for p in date_problems({"things": frame}, {"things": table}))
     assert found == [(3, "end_date", "date-order"), (3, "start_date_precision", "precision"), (4, "start_date_precision", "precision")]
+    messages = {(p.line, p.column): p.message for p in date_problems({"things": frame}, {"things": table}) if p.kind == "precision"}
+    assert messages == {(3, "start_date_precision"): "precision is missing for a given date", (4, "start_date_precision"): "precision given but start_date is empty"}
