@@ -126,6 +126,20 @@ def _run_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+def _selects_release_tests(markexpr: str) -> bool:
+    """Whether ``-m markexpr`` keeps a test marked slow or clients (the only tests that read the release)."""
+    if not markexpr:
+        return True
+    from _pytest.mark.expression import Expression
+
+    expression = Expression.compile(markexpr)
+
+    def kept(marks: set[str]) -> bool:
+        return expression.evaluate(lambda name, **_: name in marks)
+
+    return kept({"slow"}) or kept({"clients"}) or kept({"slow", "clients"})
+
+
 def pytest_sessionstart(session):
     """With xdist workers, start building the release at once in the background, beside the tests, so that
     the first test that needs it does not leave its worker idle for the whole build."""
@@ -135,6 +149,8 @@ def pytest_sessionstart(session):
     unit = ROOT / "tests" / "unit"
     if config.args and all(Path(arg.split("::")[0]).resolve().is_relative_to(unit) for arg in config.args):
         return  # the unit tests never read the release
+    if not _selects_release_tests(config.getoption("markexpr", "")):
+        return  # only slow and client tests read the release: the fast tier (-m "not clients and not slow") builds none
     import subprocess
     import sys
 

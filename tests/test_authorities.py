@@ -4,6 +4,8 @@ CSV tables (a walk up parent_statute_id to the first act); a hand-edited cell fa
 import csv
 import io
 
+import pytest
+
 from ddsc.pipeline.repository import check_repository
 from tests.conftest import ROOT, read_rows
 
@@ -52,6 +54,7 @@ def test_section_333_resolves_to_the_fy2017_ndaa():
     assert (row["act_statute_id"], row["act_public_law"]) == ("us_ndaa_fy2017", "114-328")
 
 
+@pytest.mark.slow  # a build
 def test_a_hand_edited_derived_cell_fails_the_build_at_its_line(package):
     path = package / "tables" / "program_authorities.csv"
     rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))

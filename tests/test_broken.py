@@ -38,11 +38,13 @@ def _frictionless_valid(root: Path) -> bool:
         return frictionless_validate(str(root / "datapackage.json")).valid
 
 
+@pytest.mark.slow  # the command line over the whole minimal package (tests/unit/test_fields.py validates it in the fast tier)
 def test_minimal_fixture_is_valid(tmp_path, capsys):
     code, err = run(["validate", "--root", str(assemble(HERE / "minimal", tmp_path / "pkg"))], capsys)
     assert code == 0, err
 
 
+@pytest.mark.slow  # the whole corpus, a whole-package validation each (the rules themselves are tested at their edges in tests/unit)
 @pytest.mark.parametrize("case", CASES)
 def test_broken_input_raises_its_kind_at_its_location(case, tmp_path):
     root = assemble(HERE / "broken" / case, tmp_path / "pkg")
@@ -60,6 +62,7 @@ def test_frictionless_agrees_on_the_broken_corpus(case, tmp_path):
     assert _frictionless_valid(root) == (case in PROJECT_ONLY)
 
 
+@pytest.mark.slow  # a build per case
 @pytest.mark.parametrize("case", ["duplicate_primary_key", "dangling_country", "impossible_date", "crlf_line_ends", "version_mismatch"])
 def test_build_of_broken_input_prints_the_location_and_writes_nothing(case, tmp_path, capsys):
     root = assemble(HERE / "broken" / case, tmp_path / "pkg")
@@ -77,11 +80,13 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # regenerates the whole corpus
 def test_corpus_matches_its_generator(tmp_path):
     make_broken(HERE / "minimal", tmp_path)
     assert _tree(tmp_path / "broken") == _tree(HERE / "broken"), "run: python -m tests.fixtures.make_fixtures"
 
 
+@pytest.mark.slow
 def test_validate_collects_every_failure_not_only_the_first(tmp_path, capsys):
     root = assemble(HERE / "broken" / "impossible_date", tmp_path / "pkg")
     cff = root / "CITATION.cff"
@@ -90,6 +95,7 @@ def test_validate_collects_every_failure_not_only_the_first(tmp_path, capsys):
     assert {("events", 4, "date", "type"), ("CITATION.cff", 1, "version", "version")} <= found
 
 
+@pytest.mark.slow
 def test_build_script_exits_non_zero_on_broken_input(tmp_path):
     root = assemble(HERE / "broken" / "duplicate_primary_key", tmp_path / "pkg")
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "validate", "--root", str(root)], capture_output=True, text=True)

@@ -12,6 +12,7 @@ from tests.conftest import ROOT, read_rows
 FLOORS = {"programs": 30, "statutes": 20, "agencies": 30, "events": 40, "citations": 15}
 
 
+@pytest.mark.slow  # the real package
 def test_package_is_valid():
     assert [str(p) for p in validate(ROOT)] == []
 

@@ -9,6 +9,8 @@ import ddsc
 from ddsc.package.model import parse_dates
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # full-size: the real package
+
 
 @pytest.fixture(scope="module")
 def tables():

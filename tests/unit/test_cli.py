@@ -4,6 +4,7 @@ import pytest
 
 from ddsc.cli import COMMANDS, main
 from tests.conftest import ROOT
+from tests.fixtures.tiny import tiny
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -24,10 +25,11 @@ def test_helps_differ_between_commands(capsys):
 
 
 @pytest.mark.parametrize("argv", [["diff", "--no-verify", "OLD", "--root", "ROOT"], ["diff", "OLD", "--no-verify", "--root", "ROOT"], ["--root", "ROOT", "diff", "OLD", "--no-verify"]])
-def test_options_come_in_any_order(argv, package, capsys):
+def test_options_come_in_any_order(argv, tmp_path, capsys):
+    package = tiny(tmp_path / "pkg")
     argv = [str(package) if a in ("OLD", "ROOT") else a for a in argv]
     assert main(argv) == 0, capsys.readouterr().err
-    assert "programs: 0 added, 0 removed, 0 changed" in capsys.readouterr().out
+    assert "things: 0 added, 0 removed, 0 changed" in capsys.readouterr().out
 
 
 def test_an_unknown_format_is_a_usage_error(capsys):

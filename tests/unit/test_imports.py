@@ -6,6 +6,7 @@ on top. So a change to a step or an export cannot change how a package is judged
 a circle."""
 
 import ast
+import functools
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -21,6 +22,12 @@ def _module(path: Path) -> str:
 
 
 def imports() -> dict[str, set[str]]:
+    """A fresh copy of the graph (``_imports``, read once per run)."""
+    return {name: set(found) for name, found in _imports().items()}
+
+
+@functools.cache
+def _imports() -> dict[str, frozenset[str]]:
     """Each module of ``ddsc`` -> the ``ddsc`` modules it imports (``from ddsc.pipeline.derived import panels``
     counts ``ddsc.pipeline.derived.panels`` where that is a module, else ``ddsc.pipeline.derived``)."""
     modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
@@ -32,7 +39,7 @@ def imports() -> dict[str, set[str]]:
                 found |= {a.name for a in node.names if a.name.startswith("ddsc")}
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ddsc"):
                 found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module for a in node.names}
-        graph[name] = {m for m in found if m in modules and m != name}
+        graph[name] = frozenset(m for m in found if m in modules and m != name)
     return graph
 
 

@@ -2,11 +2,13 @@
 key or rule gets its cases without a hand-written list: each case breaks one row of the typed frames and
 asserts the kind and the location of the problem it must raise."""
 
+import functools
+
 import pandas as pd
 import pytest
 
 from ddsc.api import load
-from ddsc.validation.checks import pandera_schemas, schema_problems
+from ddsc.validation.checks import schema_problems, table_schema
 from ddsc.package.descriptor import CITATION_TABLE, read_model
 from ddsc.package.model import Table
 from ddsc.package.problems import line_of
@@ -23,6 +25,7 @@ def minimal(tmp_path_factory):
 
 
 
+@functools.cache
 def _model():
     from tests.conftest import ROOT
 
@@ -35,15 +38,15 @@ PAIRS = [(t.name, a, b) for t in _model().values() for a, b in DATE_PAIRS if a i
 
 
 def _problems(model, frames, name):
-    schemas = pandera_schemas(frames, model)
-    return {(p.table, p.line, p.column, p.kind) for p in schema_problems(schemas[name], frames[name], model[name])}
+    schema = table_schema(model[name], model, frames)
+    return {(p.table, p.line, p.column, p.kind) for p in schema_problems(schema, frames[name], model[name])}
 
 
 @pytest.mark.parametrize(("table", "fk"), FOREIGN_KEYS, ids=lambda v: v.label if hasattr(v, "label") else v)
 def test_every_foreign_key_rejects_a_value_missing_from_its_target(minimal, table, fk):
     model, tables = minimal
-    frames = {n: f.copy() for n, f in tables.items()}
-    frame = frames[table]
+    frames = dict(tables)  # the tables shared by the tests are never edited: the one edited is a copy
+    frame = frames[table] = tables[table].copy()
     rows = frame.index[frame[list(fk.fields)].notna().all(axis=1)]
     if not len(rows):  # the minimal package has no row using this key: give the first row one
         rows = frame.index[:1]
@@ -59,7 +62,7 @@ def test_every_foreign_key_rejects_a_value_missing_from_its_target(minimal, tabl
 @pytest.mark.parametrize("table", CITED)
 def test_every_cited_table_rejects_a_record_without_a_citation(minimal, table):
     model, tables = minimal
-    frames = {n: f.copy() for n, f in tables.items()}
+    frames = dict(tables)  # each edit below makes a new frame
     key = model[table].primary_key[0]
     record = frames[table][key].iloc[0]
     links = frames[CITATION_TABLE]
@@ -70,7 +73,7 @@ def test_every_cited_table_rejects_a_record_without_a_citation(minimal, table):
 @pytest.mark.parametrize("table", CITED)
 def test_a_citation_counts_only_for_the_table_it_names(minimal, table):
     model, tables = minimal
-    frames = {n: f.copy() for n, f in tables.items()}
+    frames = dict(tables)  # each edit below makes a new frame
     key = model[table].primary_key[0]
     record = frames[table][key].iloc[0]
     links = frames[CITATION_TABLE].copy()
