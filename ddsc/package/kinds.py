@@ -83,9 +83,6 @@ _DECLARED = (
 )
 KINDS: dict[str, Kind] = {k.code: k for k in _DECLARED}
 
-_CHECK_KINDS: dict[str, tuple[str, ...]] = {}
-
-
 def kind(code: str) -> str:
     """``code``, after checking that it is declared."""
     if code not in KINDS:
@@ -94,15 +91,17 @@ def kind(code: str) -> str:
 
 
 def check(function, name: str, *codes: str, **options):
-    """A pandera check whose failures are reported with the kind ``codes`` names (looked up by the check's name);
-    a check that runs several rules declares the kind of each."""
+    """A pandera check that declares, beside itself, the kinds of the problems it reports (``kinds_of``
+    reads them back from a schema); a check that runs several rules declares the kind of each."""
     import pandera.pandas as pa
 
-    _CHECK_KINDS[name] = tuple(kind(code) for code in codes)
-    return pa.Check(function, name=name, **options)
+    built = pa.Check(function, name=name, **options)
+    built.kinds = tuple(kind(code) for code in codes)
+    return built
 
 
-def kind_of_check(name: str) -> str | None:
-    """The kind of a check that reports one kind (None for an unknown check)."""
-    codes = _CHECK_KINDS.get(name, ())
-    return codes[0] if len(codes) == 1 else None
+def kinds_of(schema) -> dict[str, tuple[str, ...]]:
+    """Check name -> the kinds it declared, for every check of a pandera ``schema`` (its own and its columns');
+    a check built without declaring its kinds is absent."""
+    checks = list(schema.checks) + [c for column in schema.columns.values() for c in column.checks]
+    return {c.name: c.kinds for c in checks if hasattr(c, "kinds")}

@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.engines import pandas_engine
 
-from ddsc.package.kinds import check as kinded_check, kind_of_check
+from ddsc.package.kinds import check as kinded_check, kinds_of
 import pyarrow.compute as pc
 
 from ddsc.package.model import TEXT_CHECKS, Table, arrow_strings, rules_broken
@@ -138,10 +138,12 @@ def _value_text(value) -> str:
     return repr(value.item() if hasattr(value, "item") else value)
 
 
-def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None = None) -> Problem | list[Problem] | None:
+def _problem(case, table: Table, frame: pd.DataFrame, declared: dict, text: pd.DataFrame | None = None) -> Problem | list[Problem] | None:
     """The located problem of one pandera failure case (None for the extra cells of a row-wise check; one per
-    rule broken for the check of free text)."""
+    rule broken for the check of free text). Our checks are told apart by the kinds they ``declared``
+    (``kinds_of``); pandera's own (nullable, unique, dtype, columns) by the names pandera gives them."""
     check, column, name = str(case.check), case.column, table.name
+    kinds = declared.get(check, ())
     if pd.isna(case.index):
         if check.startswith("column_in_"):
             return Problem(name, 1, str(case.failure_case), "column does not match the schema", "frame-columns")
@@ -150,23 +152,23 @@ def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None 
     line = line_of(row)
     if text is not None and column in text.columns:  # quote the cell as written
         case = case._replace(failure_case=text.at[row, column])
-    fk = next((fk for fk in table.foreign_keys if check == FK_CHECK.format(label=fk.label)), None)
-    if fk:
+    if kinds == ("foreign-key",):
+        fk = next(fk for fk in table.foreign_keys if check == FK_CHECK.format(label=fk.label))  # which of the table's keys
         if column != fk.field:
             return None
         value = tuple(str(frame.at[row, c]) for c in fk.fields) if len(fk.fields) > 1 else case.failure_case
         return Problem(name, line, column, f"{_value_text(value) if len(fk.fields) == 1 else repr(value)} not found in {fk.target}", "foreign-key")
-    if check == TARGET_CHECK:
+    if kinds == ("citation-target",):
         if column != "record_id":
             return None
         return Problem(name, line, column, f"{_value_text(case.failure_case)} not found in {frame.at[row, 'table_name']}", "citation-target")
-    if check.startswith("cited with a locator"):
+    if kinds == ("uncited",):
         if column != table.primary_key[0]:
             return None
         return Problem(name, line, column, f"record {_value_text(case.failure_case)} has no {CITATION_TABLE} row with a locator", "uncited")
     if check == "not_nullable":
         return Problem(name, line, column, "required value is missing", "required")
-    if check == UNIQUE_CHECK:
+    if kinds == ("unique",):
         return Problem(name, line, column, f"duplicate value {_value_text(case.failure_case)}", "unique")
     if check == "field_uniqueness":
         is_key = list(table.primary_key) == [column]
@@ -178,7 +180,7 @@ def _problem(case, table: Table, frame: pd.DataFrame, text: pd.DataFrame | None 
         return Problem(name, line, column, f"value {_value_text(case.failure_case)} has the wrong type: {check}", "dtype")
     if check in TEXT_CHECKS:
         return [Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {rule}", code) for rule, code in rules_broken(str(case.failure_case), TEXT_CHECKS[check])] or None
-    return Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {check}", kind_of_check(check) or "unlocated")
+    return Problem(name, line, column, f"value {_value_text(case.failure_case)} fails check: {check}", kinds[0] if len(kinds) == 1 else "unlocated")
 
 
 def schema_problems(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: Table, skip: set = frozenset(), text: pd.DataFrame | None = None) -> list[Problem]:
@@ -190,12 +192,13 @@ def schema_problems(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: Tabl
         cases = err.failure_cases
     else:
         return []
+    declared = kinds_of(schema)
     problems, failed, reported, more = set(), set(), set(), 0
     for case in cases.itertuples(index=False):
         if not pd.isna(case.index) and (int(case.index), case.column) in skip:
             continue
         failed.add(str(case.check))
-        found = _problem(case, table, frame, text)
+        found = _problem(case, table, frame, declared, text)
         if found:
             found = found if isinstance(found, list) else [found]
             if len(problems) < MAX_PER_TABLE:  # the first problems are kept, the rest counted
