@@ -11,7 +11,8 @@ import pandas as pd
 import pycountry
 import pytest
 
-from ddsc.pipeline.sources import fmtrpt as F
+from ddsc.pipeline.sources import fmtrpt
+from ddsc.pipeline.sources.fmtrpt import cleaning, curation, figures
 from ddsc.pipeline.raw import default_raw_root, manifest, read_raw
 from tests.conftest import ROOT, append_rows, run, table_path
 
@@ -31,25 +32,25 @@ def _list(series: pd.Series) -> list:
 # --- cleaning rules: a string in, the cleaned value and the count out ------------------------------------
 
 def test_strip_and_collapse_spaces():
-    out, hit = F.strip_spaces(s("ACSC Preparatory Course ", "Angola", "   ", None))
+    out, hit = cleaning.strip_spaces(s("ACSC Preparatory Course ", "Angola", "   ", None))
     assert _list(out) == ["ACSC Preparatory Course", "Angola", None, None] and hit.sum() == 2
-    out, hit = F.collapse_spaces(s("DLIELC,  Lackland AFB TX", "TECH   TRNG SCH", "one space"))
+    out, hit = cleaning.collapse_spaces(s("DLIELC,  Lackland AFB TX", "TECH   TRNG SCH", "one space"))
     assert _list(out) == ["DLIELC, Lackland AFB TX", "TECH TRNG SCH", "one space"] and hit.sum() == 2
 
 
 def test_dash_placeholder():
-    out, hit = F.dash_placeholder(s("-", "- 0", "HQ- RABAT", "Mil-to-Mil"))
+    out, hit = cleaning.dash_placeholder(s("-", "- 0", "HQ- RABAT", "Mil-to-Mil"))
     assert _list(out) == [None, None, "HQ- RABAT", "Mil-to-Mil"] and hit.sum() == 2
 
 
 def test_dates_fused():
-    start, end, hit = F.dates_fused(s("7/21/2008 1/23/2009", "6/4/2018", None), s(None, "7/26/2018", "9/8/2008 11/5/2008"))
+    start, end, hit = cleaning.dates_fused(s("7/21/2008 1/23/2009", "6/4/2018", None), s(None, "7/26/2018", "9/8/2008 11/5/2008"))
     assert _list(start) == ["7/21/2008", "6/4/2018", "9/8/2008"]
     assert _list(end) == ["1/23/2009", "7/26/2018", "11/5/2008"] and hit.sum() == 2
 
 
 def test_dates_fused_into_cost():
-    cost, start, end, hit = F.dates_fused_into_cost(s("1430 3/16/2009", "9 10/6/2008 11/7/2008", "$13,841", "ST-2 $31,000"),
+    cost, start, end, hit = cleaning.dates_fused_into_cost(s("1430 3/16/2009", "9 10/6/2008 11/7/2008", "$13,841", "ST-2 $31,000"),
                                                     s(None, None, "6/4/2018", None), s("5/12/2009", None, "7/26/2018", None))
     assert _list(cost) == ["1430", "9", "$13,841", "ST-2 $31,000"]
     assert _list(start) == ["3/16/2009", "10/6/2008", "6/4/2018", None]
@@ -57,51 +58,51 @@ def test_dates_fused_into_cost():
 
 
 def test_location_fused_into_quantity():
-    quantity, location, hit = F.location_fused_into_quantity(s("1 Garmisch,", "1 39529-7099", "30 30", "4"),
+    quantity, location, hit = cleaning.location_fused_into_quantity(s("1 Garmisch,", "1 39529-7099", "30 30", "4"),
                                                              s(None, "STENNIS SPACE CENTER, MS", "Jamaica", "Newport, RI"))
     assert _list(quantity) == ["1", "1", "30 30", "4"]
     assert _list(location) == ["Garmisch,", "STENNIS SPACE CENTER, MS 39529-7099", "Jamaica", "Newport, RI"] and hit.sum() == 2
 
 
 def test_quantity_fused_into_title_only_on_rows_that_are_trainings():
-    title, quantity, hit = F.quantity_fused_into_title(s("AIRBORNE 1", "BA 201", "Senior Executive Seminar 07-6", "RANGER 1"),
+    title, quantity, hit = cleaning.quantity_fused_into_title(s("AIRBORNE 1", "BA 201", "Senior Executive Seminar 07-6", "RANGER 1"),
                                                        s(None, None, None, "2"), pd.Series([True, False, True, True]))
     assert _list(title) == ["AIRBORNE", "BA 201", "Senior Executive Seminar 07-6", "RANGER 1"]
     assert _list(quantity) == ["1", None, None, "2"] and hit.sum() == 1
 
 
 def test_cost_fused_into_student_unit_only_where_the_cost_cell_is_empty():
-    unit, cost, hit = F.cost_fused_into_student_unit(s("AIR ARM 10635", "IAF-AIR WING 25", "BATTALION NO. 1", "SIGNALS"),
+    unit, cost, hit = cleaning.cost_fused_into_student_unit(s("AIR ARM 10635", "IAF-AIR WING 25", "BATTALION NO. 1", "SIGNALS"),
                                                      s(None, "$", None, None), pd.Series([True, True, False, True]))
     assert _list(unit) == ["AIR ARM", "IAF-AIR WING 25", "BATTALION NO. 1", "SIGNALS"]
     assert _list(cost) == ["10635", "$", None, None] and hit.sum() == 1
 
 
 def test_parse_cost():
-    cost, formatted, bare, bad = F.parse_cost(s("$1,234", "10211.88", "$", "ST-2 $31,000", "0", None))
+    cost, formatted, bare, bad = cleaning.parse_cost(s("$1,234", "10211.88", "$", "ST-2 $31,000", "0", None))
     assert _list(cost)[:2] == [1234.0, 10211.88] and _list(cost)[4] == 0.0
     assert pd.isna(cost[2]) and pd.isna(cost[3]) and pd.isna(cost[5])
     assert (formatted.sum(), bare.sum(), bad.sum()) == (1, 1, 1)
 
 
 def test_parse_dates():
-    dates, short, bad = F.parse_dates(s("6/4/2018", "1/29/01", "2/30/2009", "$1,177", None))
+    dates, short, bad = cleaning.parse_dates(s("6/4/2018", "1/29/01", "2/30/2009", "$1,177", None))
     assert _list(dates)[:2] == [pd.Timestamp("2018-06-04"), pd.Timestamp("2001-01-29")]
     assert dates[2:].isna().all() and (short.sum(), bad.sum()) == (1, 2)
 
 
 def test_parse_integer_and_page():
-    students, bad = F.parse_integer(s("1", "45", "N/A", None))
+    students, bad = cleaning.parse_integer(s("1", "45", "N/A", None))
     assert _list(students) == [1, 45, None, None] and bad.sum() == 1
-    page, two, bad = F.parse_page(s("12", "223 224", "7 7", "p", None))
+    page, two, bad = cleaning.parse_page(s("12", "223 224", "7 7", "p", None))
     assert _list(page) == [12, 223, 7, None, None] and (two.sum(), bad.sum()) == (2, 1)
 
 
 def test_dates_out_of_range_and_in_wrong_order():
     dates = pd.to_datetime(pd.Series(["2106-03-01", "2006-03-01", "1900-01-01"]))
-    assert F.date_out_of_range(dates, pd.Series([2006, 2006, 2006], dtype="Int64")).tolist() == [True, False, True]
+    assert cleaning.date_out_of_range(dates, pd.Series([2006, 2006, 2006], dtype="Int64")).tolist() == [True, False, True]
     start, end = pd.to_datetime(pd.Series(["2004-09-20", "2004-01-01"])), pd.to_datetime(pd.Series(["2003-12-09", "2004-01-02"]))
-    assert F.end_before_start(start, end).tolist() == [True, False]
+    assert cleaning.end_before_start(start, end).tolist() == [True, False]
 
 
 @pytest.mark.parametrize("heading, country, label, year", [
@@ -114,7 +115,7 @@ def test_dates_out_of_range_and_in_wrong_order():
     ("Miscellaneous DoD-DoS Activities, FY", "Korea", "Miscellaneous DoD-DoS Activities", None),
 ])
 def test_heading_parts(heading, country, label, year):
-    assert F.heading_parts(heading, country) == (label, year)
+    assert cleaning.heading_parts(heading, country) == (label, year)
 
 
 def test_a_small_report_is_cleaned_and_counted(tmp_path):
@@ -131,11 +132,11 @@ def test_a_small_report_is_cleaned_and_counted(tmp_path):
         <location>Location </location>
       </program></country></countries>"""
     (tmp_path / "reference").mkdir()
-    for name in (F.COUNTRY_CURATION, F.PROGRAM_CURATION, F.REPORT_CURATION, F.CORRECTION_CURATION):
+    for name in (curation.COUNTRY_CURATION, curation.PROGRAM_CURATION, curation.REPORT_CURATION, curation.CORRECTION_CURATION):
         (tmp_path / name).write_bytes((ROOT / name).read_bytes())
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "citations.csv").write_bytes((ROOT / "tables" / "citations.csv").read_bytes())
-    tables = F.build({"2018_2019/2018_2019_Africa_fmtrpt_dedup.xml.gz": xml}, tmp_path)
+    tables = fmtrpt.build({"2018_2019/2018_2019_Africa_fmtrpt_dedup.xml.gz": xml}, tmp_path)
     trainings = tables["trainings"].reset_index(drop=True)
     assert trainings["training_id"].tolist() == ["2018_2019_000001", "2018_2019_000004"]
     assert trainings["course_title"].tolist() == ["ACSC Course", "AIRBORNE"]
@@ -190,8 +191,8 @@ def test_200_raw_trainings_are_in_the_table_with_their_values():
     wanted = {c[0] for c in chosen}
     frame = pd.read_csv(table_path(ROOT, "trainings"), dtype=str, keep_default_na=False)
     table = {r["training_id"]: r for r in frame[frame["training_id"].isin(wanted)].to_dict("records")}
-    countries = {r["name"]: r["country_id"] for r in csv.DictReader((ROOT / F.COUNTRY_CURATION).open(encoding="utf-8"))}
-    unresolved = {(r["report_id"], r["country_printed"]) for r in csv.DictReader((ROOT / F.CORRECTION_CURATION).open(encoding="utf-8"))
+    countries = {r["name"]: r["country_id"] for r in csv.DictReader((ROOT / curation.COUNTRY_CURATION).open(encoding="utf-8"))}
+    unresolved = {(r["report_id"], r["country_printed"]) for r in csv.DictReader((ROOT / curation.CORRECTION_CURATION).open(encoding="utf-8"))
                   if r["status"] == "unresolved"}
     checked = 0
     for key, country, values in chosen:
@@ -220,7 +221,7 @@ def test_200_raw_trainings_are_in_the_table_with_their_values():
 
 def test_readme_figures_equal_the_tables():
     readme = (ROOT / "docs" / "fmtr.md").read_text(encoding="utf-8")
-    assert F.figures_from_package(ROOT) in readme, "run: python -m ddsc.pipeline.sources.fmtrpt"
+    assert figures.figures_from_package(ROOT) in readme, "run: python -m ddsc.pipeline.sources.fmtrpt"
 
 
 def test_the_reports_reconcile_raw_elements_with_trainings_and_counted_drops():

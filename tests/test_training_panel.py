@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from ddsc.pipeline.derived import panels
-from ddsc.pipeline.sources import fmtrpt
+from ddsc.pipeline.sources.fmtrpt import cleaning, curation
 from tests.conftest import ROOT, read_rows
 
 pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
@@ -26,13 +26,13 @@ STEMS = {"cow": "ccode", "gw": "gwcode"}  # the code column of each system's pan
 def test_counted_takes_each_fiscal_year_from_the_latest_report_that_lists_it():
     report = pd.Series(["1999_2000", "1999_2000", "2000_2001", "2000_2001", "2001_2002", "2002_2003", "2002_2003"])
     year = pd.Series([1999, 2000, 2000, 2001, 2001, 2002, None], dtype="Int64")
-    assert fmtrpt.counted(report, year).tolist() == [True, False, True, False, True, True, False]
+    assert curation.counted(report, year).tolist() == [True, False, True, False, True, True, False]
 
 
 def test_counted_keeps_the_index_and_a_single_report_counts_all_its_rows():
     report = pd.Series(["2010_2011"] * 3, index=[7, 3, 9])
     year = pd.Series([2010, 2010, 2010], index=[7, 3, 9], dtype="Int64")
-    out = fmtrpt.counted(report, year)
+    out = curation.counted(report, year)
     assert out.index.tolist() == [7, 3, 9] and out.all()
 
 
@@ -57,8 +57,8 @@ def _correction(**changes):
 
 
 def test_an_unresolved_correction_empties_the_country_of_its_report_only_and_keeps_the_candidates():
-    log = fmtrpt.CleaningLog()
-    out = fmtrpt.apply_corrections(_rows(), [_correction()], log)
+    log = cleaning.CleaningLog()
+    out = curation.apply_corrections(_rows(), [_correction()], log)
     assert out["country_id"].isna().tolist() == [True, True, False, False]
     assert out["country_candidates"].tolist()[:2] == ["AGO BEN", "AGO BEN"] and out["country_candidates"].isna().tolist()[2:] == [True, True]
     assert out["notes"][0].startswith("country unresolved") and out["notes"][1].startswith("cost as extracted: '$'; country unresolved")
@@ -67,10 +67,10 @@ def test_an_unresolved_correction_empties_the_country_of_its_report_only_and_kee
 
 
 def test_a_corrected_country_is_replaced_and_a_doubtful_one_kept_with_a_note():
-    out = fmtrpt.apply_corrections(_rows(), [_correction(status="corrected", corrected_value="BEN", candidates="")], None)
+    out = curation.apply_corrections(_rows(), [_correction(status="corrected", corrected_value="BEN", candidates="")], None)
     assert out["country_id"].tolist() == ["BEN", "BEN", "AGO", "BWA"] and out["country_candidates"].isna().all()
-    log = fmtrpt.CleaningLog()
-    out = fmtrpt.apply_corrections(_rows(), [_correction(status="doubtful", candidates="")], log)
+    log = cleaning.CleaningLog()
+    out = curation.apply_corrections(_rows(), [_correction(status="doubtful", candidates="")], log)
     assert out["country_id"].tolist() == ["AGO", "AGO", "AGO", "BWA"] and out["notes"][0].startswith("country doubtful")
     assert log.frame()["action"].tolist() == ["flagged"]
 
@@ -79,28 +79,28 @@ def test_a_corrected_country_is_replaced_and_a_doubtful_one_kept_with_a_note():
                                      {"field": "program_id"}, {"status": "maybe"}])
 def test_a_correction_that_matches_no_row_or_that_the_step_cannot_apply_stops_the_step(changes):
     with pytest.raises(ValueError, match="fmtr_corrections.csv"):
-        fmtrpt.apply_corrections(_rows(), [_correction(**changes)], None)
+        curation.apply_corrections(_rows(), [_correction(**changes)], None)
 
 
 @pytest.mark.parametrize(("first", "last", "changed"), [("41", "41", [True, False]), ("42", "43", [False, True]), ("41", "42", [True, True])])
 def test_a_correction_with_a_range_of_ordinals_touches_only_the_rows_of_its_country_in_the_range(first, last, changed):
-    out = fmtrpt.apply_corrections(_rows(), [_correction(status="corrected", corrected_value="BFA", candidates="", first_ordinal=first, last_ordinal=last)], None)
+    out = curation.apply_corrections(_rows(), [_correction(status="corrected", corrected_value="BFA", candidates="", first_ordinal=first, last_ordinal=last)], None)
     assert [c == "BFA" for c in out["country_id"]] == [*changed, False, False]
     assert out["country_id"].tolist()[2:] == ["AGO", "BWA"]  # ordinal 41 of another report, ordinal 43 of another country
 
 
 def test_a_range_of_ordinals_that_holds_no_row_of_the_country_stops_the_step():
     with pytest.raises(ValueError, match="between ordinals 43 and 50"):
-        fmtrpt.apply_corrections(_rows(), [_correction(first_ordinal="43", last_ordinal="50")], None)
+        curation.apply_corrections(_rows(), [_correction(first_ordinal="43", last_ordinal="50")], None)
 
 
 def test_a_correction_for_a_report_not_being_built_is_left_aside():
-    out = fmtrpt.apply_corrections(_rows(), [_correction(report_id="2017_2018")], None)
+    out = curation.apply_corrections(_rows(), [_correction(report_id="2017_2018")], None)
     assert out.equals(_rows())
 
 
 def test_every_curated_correction_is_applied_to_the_committed_trainings():
-    with (ROOT / fmtrpt.CORRECTION_CURATION).open(encoding="utf-8", newline="") as handle:
+    with (ROOT / curation.CORRECTION_CURATION).open(encoding="utf-8", newline="") as handle:
         corrections = list(csv.DictReader(handle))
     trainings = read_rows(ROOT, "trainings")
     for c in corrections:

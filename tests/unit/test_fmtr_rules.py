@@ -1,4 +1,4 @@
-"""The cleaning rules of the fmtrpt step (ddsc/pipeline/sources/fmtrpt.py) at their boundaries, on tiny XML reports
+"""The cleaning rules of the fmtrpt step (ddsc/pipeline/sources/fmtrpt/cleaning.py) at their boundaries, on tiny XML reports
 written here and on small series: what each rule changes, empties or drops, the row it does it to (by its
 ordinal in document order), what ``notes`` keeps of the raw text, and what the cleaning log counts. Nothing
 here reads the raw files or today's tables; a cell-level rule is also checked as a property (hypothesis)."""
@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddsc.pipeline.sources import fmtrpt as F
+from ddsc.pipeline.sources import fmtrpt
+from ddsc.pipeline.sources.fmtrpt import cleaning, curation, snapshot
 from tests.conftest import shared
 
 REPORT = "2018_2019"
@@ -55,10 +56,10 @@ def scenario(*blocks) -> str:
     return name
 
 
-def _clean_all() -> tuple[pd.DataFrame, pd.DataFrame, F.CleaningLog]:
-    raw, _ = F.load({f"{name}/{name}_Africa_fmtrpt_dedup.xml.gz": _xml(blocks) for name, blocks in SCENARIOS.items()})
-    log = F.CleaningLog()
-    return *F.clean(raw, log), log
+def _clean_all() -> tuple[pd.DataFrame, pd.DataFrame, cleaning.CleaningLog]:
+    raw, _ = snapshot.load({f"{name}/{name}_Africa_fmtrpt_dedup.xml.gz": _xml(blocks) for name, blocks in SCENARIOS.items()})
+    log = cleaning.CleaningLog()
+    return *cleaning.clean(raw, log), log
 
 
 _cleaned = shared(_clean_all)
@@ -79,21 +80,21 @@ HEADING = "IMET, FY 2018"
 @pytest.mark.parametrize(("written", "year"), [("00", 2000), ("02", 2002), ("29", 2029), ("30", 2030), ("49", 2049),
                                                ("50", 1950), ("51", 1951), ("99", 1999)])
 def test_a_two_digit_fiscal_year_is_19yy_from_50_on_and_20yy_below(written, year):
-    assert F.heading_parts(f"IMET, FY {written}", "Angola") == ("IMET", year)
-    assert F.heading_parts(f"IMET - Fiscal Year {written}", "Angola") == ("IMET", year)
+    assert cleaning.heading_parts(f"IMET, FY {written}", "Angola") == ("IMET", year)
+    assert cleaning.heading_parts(f"IMET - Fiscal Year {written}", "Angola") == ("IMET", year)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=0, max_value=99), st.sampled_from([" FY {}", " FY{}", ", FY {}", " - Fiscal Year {}"]))
 def test_every_two_digit_year_reads_as_the_one_year_of_1950_to_2049_that_ends_in_it(yy, form):
-    label, year = F.heading_parts("Exchange" + form.format(f"{yy:02d}"), "Angola")
+    label, year = cleaning.heading_parts("Exchange" + form.format(f"{yy:02d}"), "Angola")
     assert 1950 <= year <= 2049 and year % 100 == yy and label == "Exchange"
 
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(min_value=1900, max_value=2099))
 def test_a_four_digit_fiscal_year_is_read_as_written(yyyy):
-    assert F.heading_parts(f"IMET - Fiscal Year {yyyy} Department of State Training", "Angola") == ("IMET", yyyy)
+    assert cleaning.heading_parts(f"IMET - Fiscal Year {yyyy} Department of State Training", "Angola") == ("IMET", yyyy)
 
 
 TWO_YEARS = scenario(("IMET, FY 00", [row(start_date="6/4/2000", end_date="7/26/2000")]), ("IMET, FY 01", [row(start_date="6/4/2001", end_date="7/26/2001")]),
@@ -119,7 +120,7 @@ def test_a_one_year_report_fills_the_year_a_heading_leaves_out():
 @pytest.mark.parametrize(("day", "out"), [("1995-12-31", True), ("1996-01-01", False), ("2006-06-30", False),
                                           ("2008-12-31", False), ("2009-01-01", True)])
 def test_a_date_may_lie_10_years_before_to_2_years_after_its_fiscal_year(day, out):
-    assert F.date_out_of_range(pd.Series([pd.Timestamp(day)]), pd.Series([2006], dtype="Int64")).tolist() == [out]
+    assert cleaning.date_out_of_range(pd.Series([pd.Timestamp(day)]), pd.Series([2006], dtype="Int64")).tolist() == [out]
 
 
 @settings(max_examples=20, deadline=None)
@@ -127,12 +128,12 @@ def test_a_date_may_lie_10_years_before_to_2_years_after_its_fiscal_year(day, ou
 def test_the_date_window_is_the_fiscal_year_minus_10_to_plus_2(cases):
     fiscal_years = pd.Series([fy for fy, _, _ in cases], dtype="Int64")
     dates = pd.Series([pd.Timestamp(year=fy + offset, month=month, day=1) for fy, offset, month in cases])
-    assert F.date_out_of_range(dates, fiscal_years).tolist() == [not -10 <= offset <= 2 for _, offset, _ in cases]
+    assert cleaning.date_out_of_range(dates, fiscal_years).tolist() == [not -10 <= offset <= 2 for _, offset, _ in cases]
 
 
 def test_a_missing_date_or_fiscal_year_is_never_out_of_range():
     dates = pd.Series([pd.NaT, pd.Timestamp("1900-01-01")])
-    assert F.date_out_of_range(dates, pd.Series([2006, pd.NA], dtype="Int64")).tolist() == [False, False]
+    assert cleaning.date_out_of_range(dates, pd.Series([2006, pd.NA], dtype="Int64")).tolist() == [False, False]
 
 
 OUT_OF_RANGE = scenario((HEADING, [row(start_date="1/1/2008", end_date="1/1/2021"), row(start_date="12/31/2007", end_date="12/31/2020")]))
@@ -160,7 +161,7 @@ def test_an_end_date_before_its_start_date_is_emptied_and_both_are_quoted():
 # --- typed cells --------------------------------------------------------------------------------------------
 
 def test_a_two_digit_year_is_20yy_so_29_february_2000_is_a_day_and_2001_is_not():
-    dates, short, bad = F.parse_dates(s("2/29/00", "2/29/01", "2/29/2000", "1/29/2001"))
+    dates, short, bad = cleaning.parse_dates(s("2/29/00", "2/29/01", "2/29/2000", "1/29/2001"))
     assert _list(dates) == [pd.Timestamp("2000-02-29"), None, pd.Timestamp("2000-02-29"), pd.Timestamp("2001-01-29")]
     assert short.tolist() == [True, True, False, False] and bad.tolist() == [False, True, False, False]
 
@@ -169,7 +170,7 @@ def test_a_two_digit_year_is_20yy_so_29_february_2000_is_a_day_and_2001_is_not()
 @given(st.lists(st.tuples(st.dates(min_value=pd.Timestamp("2000-01-01").date(), max_value=pd.Timestamp("2099-12-31").date()), st.booleans()), min_size=1, max_size=40))
 def test_any_calendar_day_written_m_d_yy_or_m_d_yyyy_is_read_as_that_day(cases):
     text = [f"{d.month}/{d.day}/{d.year % 100:02d}" if two else f"{d.month}/{d.day}/{d.year}" for d, two in cases]
-    dates, short, bad = F.parse_dates(s(*text))
+    dates, short, bad = cleaning.parse_dates(s(*text))
     assert list(dates) == [pd.Timestamp(d) for d, _ in cases] and short.tolist() == [two for _, two in cases] and not bad.any()
 
 
@@ -190,7 +191,7 @@ def test_date_rules_are_counted_once_per_row_and_the_text_kept():
     (".5", None, False, False, True), ("1.", None, False, False, True), ("ST-2 $31,000", None, False, False, True),
 ])
 def test_a_cost_is_an_amount_in_dollars_or_emptied(text, usd, formatted, bare, bad):
-    cost, f, b, x = F.parse_cost(s(text))
+    cost, f, b, x = cleaning.parse_cost(s(text))
     assert _list(cost) == [usd] and (bool(f[0]), bool(b[0]), bool(x[0])) == (formatted, bare, bad)
 
 
@@ -198,7 +199,7 @@ def test_a_cost_is_an_amount_in_dollars_or_emptied(text, usd, formatted, bare, b
 @given(st.lists(st.tuples(st.integers(min_value=0, max_value=10**9), st.booleans(), st.booleans()), min_size=1, max_size=40))
 def test_any_whole_dollar_amount_reads_back_with_or_without_sign_and_commas(cases):
     text = [("$" if dollar else "") + (f"{amount:,}" if commas else str(amount)) for amount, dollar, commas in cases]
-    cost, formatted, bare, bad = F.parse_cost(s(*text))
+    cost, formatted, bare, bad = cleaning.parse_cost(s(*text))
     assert list(cost) == [amount for amount, _, _ in cases] and not bare.any() and not bad.any()
     assert formatted.tolist() == [("$" in t or "," in t) for t in text]
 
@@ -234,35 +235,35 @@ def test_a_page_keeps_the_first_of_two_numbers_and_empties_other_text():
 # --- whitespace and dashes ----------------------------------------------------------------------------------
 
 def test_spaces_are_stripped_and_doubled_spaces_made_one_in_every_cell_heading_and_country():
-    raw, _ = F.load({FILE: _xml([("IMET,  FY 2018 ", [row(course_title="  A  B ", location="X\n\nY", quantity=" 3")])], country=" Angola  ")})
-    log = F.CleaningLog()
-    df, _ = F.clean(raw, log)
+    raw, _ = snapshot.load({FILE: _xml([("IMET,  FY 2018 ", [row(course_title="  A  B ", location="X\n\nY", quantity=" 3")])], country=" Angola  ")})
+    log = cleaning.CleaningLog()
+    df, _ = cleaning.clean(raw, log)
     assert _list(df[["country", "heading", "course_title", "location", "quantity"]].iloc[0]) == ["Angola", "IMET, FY 2018", "A B", "X Y", "3"]
     assert df["students"].tolist() == [3] and {rule: n for (_, rule), n in log.counts.items() if "spaces" in rule} == {"strip_spaces": 1, "collapse_spaces": 1}
 
 
 def test_a_cell_of_whitespace_only_becomes_empty():
-    value, hit = F.strip_spaces(s("   ", " \n", "a", None))
+    value, hit = cleaning.strip_spaces(s("   ", " \n", "a", None))
     assert _list(value) == [None, None, "a", None] and hit.tolist() == [True, True, False, False]
 
 
 @pytest.mark.parametrize(("text", "out"), [("a b", "a b"), ("a  b", "a b"), ("a \n b", "a b"), ("a   b  c", "a b c"),
                                            ("a\nb", "a b"), ("a\tb", "a b"), ("a\r\nb", "a b")])
 def test_a_run_of_two_or_more_whitespace_characters_becomes_one_space(text, out):
-    value, hit = F.collapse_spaces(s(text))
+    value, hit = cleaning.collapse_spaces(s(text))
     assert _list(value) == [out] and bool(hit[0]) == (text != out)
 
 
 @pytest.mark.parametrize(("text", "emptied"), [("-", True), ("- 0", True), ("- 12", True), ("-0", False), ("--", False), ("- a", False), ("HQ- RABAT", False)])
 def test_a_cell_that_is_only_a_dash_or_a_dash_and_a_number_is_emptied(text, emptied):
-    value, hit = F.dash_placeholder(s(text))
+    value, hit = cleaning.dash_placeholder(s(text))
     assert _list(value) == [None if emptied else text] and bool(hit[0]) == emptied
 
 
 @pytest.mark.parametrize(("text", "out"), [("-National Academy (3) -Communications", "National Academy (3) -Communications"),
                                            ("-x", "x"), ("- National", "- National"), ("-5 students", "-5 students"), ("--x", "--x"), ("Mil-to-Mil", "Mil-to-Mil")])
 def test_a_leading_dash_is_removed_only_as_a_bullet_before_a_word(text, out):
-    value, hit = F.dash_bullet(s(text))
+    value, hit = cleaning.dash_bullet(s(text))
     assert _list(value) == [out] and bool(hit[0]) == (text != out)
 
 
@@ -337,14 +338,14 @@ def test_a_row_without_quantity_dates_and_cost_is_a_fragment_and_dropped():
 
 
 def test_an_element_outside_any_training_is_kept_apart_as_stray():
-    raw, stray = F.load({FILE: _xml([(HEADING, [row(), "<location>Location</location>", row()])])})
+    raw, stray = snapshot.load({FILE: _xml([(HEADING, [row(), "<location>Location</location>", row()])])})
     assert raw["ordinal"].tolist() == [1, 2] and stray[["report_id", "tag", "text"]].values.tolist() == [[REPORT, "location", "Location"]]
 
 
 # --- values fused into a neighbouring cell, and the neighbour already filled ---------------------------------
 
 def test_two_dates_in_one_cell_are_split_only_while_the_other_date_cell_is_empty():
-    start, end, hit = F.dates_fused(s("7/21/2008 1/23/2009", "7/21/2008 1/23/2009", None, "9/1/2008"),
+    start, end, hit = cleaning.dates_fused(s("7/21/2008 1/23/2009", "7/21/2008 1/23/2009", None, "9/1/2008"),
                                     s(None, "2/1/2009", "9/8/2008 11/5/2008", "9/8/2008 11/5/2008"))
     assert _list(start) == ["7/21/2008", "7/21/2008 1/23/2009", "9/8/2008", "9/1/2008"]
     assert _list(end) == ["1/23/2009", "2/1/2009", "11/5/2008", "9/8/2008 11/5/2008"]
@@ -352,7 +353,7 @@ def test_two_dates_in_one_cell_are_split_only_while_the_other_date_cell_is_empty
 
 
 def test_dates_in_the_cost_cell_are_split_only_into_empty_date_cells():
-    cost, start, end, hit = F.dates_fused_into_cost(
+    cost, start, end, hit = cleaning.dates_fused_into_cost(
         s("1430 3/16/2009", "1430 3/16/2009", "9 10/6/2008 11/7/2008", "9 10/6/2008 11/7/2008", "9 10/6/2008 11/7/2008", "$1,430 3/16/2009"),
         s(None, "3/1/2009", None, None, "10/1/2008", None),
         s("5/12/2009", None, None, "11/9/2008", None, None))
@@ -363,7 +364,7 @@ def test_dates_in_the_cost_cell_are_split_only_into_empty_date_cells():
 
 
 def test_text_after_the_quantity_joins_the_location_filled_or_not():
-    quantity, location, hit = F.location_fused_into_quantity(s("1 Garmisch,", "2 Garmisch,", "1 39529-7099", "30 30", "12", "1 2345"),
+    quantity, location, hit = cleaning.location_fused_into_quantity(s("1 Garmisch,", "2 Garmisch,", "1 39529-7099", "30 30", "12", "1 2345"),
                                                              s(None, "Marshall Center", "STENNIS, MS", "Jamaica", None, None))
     assert _list(quantity) == ["1", "2", "1", "30 30", "12", "1 2345"]
     assert _list(location) == ["Garmisch,", "Marshall Center Garmisch,", "STENNIS, MS 39529-7099", "Jamaica", None, None]
@@ -371,7 +372,7 @@ def test_text_after_the_quantity_joins_the_location_filled_or_not():
 
 
 def test_a_number_ending_the_title_is_the_quantity_only_when_the_quantity_is_empty_and_the_row_is_a_training():
-    title, quantity, hit = F.quantity_fused_into_title(s("AIRBORNE 1", "AIRBORNE 1", "AIRBORNE 1", "RANGER 12345", "747", "BA 2"),
+    title, quantity, hit = cleaning.quantity_fused_into_title(s("AIRBORNE 1", "AIRBORNE 1", "AIRBORNE 1", "RANGER 12345", "747", "BA 2"),
                                                        s(None, "3", None, None, None, None),
                                                        pd.Series([True, True, False, True, True, True]))
     assert _list(title) == ["AIRBORNE", "AIRBORNE 1", "AIRBORNE 1", "RANGER 12345", "747", "BA"]
@@ -379,7 +380,7 @@ def test_a_number_ending_the_title_is_the_quantity_only_when_the_quantity_is_emp
 
 
 def test_a_number_ending_the_student_unit_is_the_cost_only_when_the_cost_cell_is_empty_and_the_row_is_a_training():
-    unit, cost, hit = F.cost_fused_into_student_unit(s("AIR ARM 10635", "AIR ARM 10635", "AIR ARM 10635", "AIR ARM 10635.5", "10635"),
+    unit, cost, hit = cleaning.cost_fused_into_student_unit(s("AIR ARM 10635", "AIR ARM 10635", "AIR ARM 10635", "AIR ARM 10635.5", "10635"),
                                                      s(None, "$", None, None, None), pd.Series([True, True, False, True, True]))
     assert _list(unit) == ["AIR ARM", "AIR ARM 10635", "AIR ARM 10635", "AIR ARM", "10635"]
     assert _list(cost) == ["10635", "$", None, "10635.5", None] and hit.tolist() == [True, False, False, True, False]
@@ -420,7 +421,7 @@ def _reconciled(reported: list, blocks: list[list]) -> pd.DataFrame:
     rows = [(b, c) for b, costs in enumerate(blocks, 1) for c in costs]
     trainings = pd.DataFrame({"report_id": REPORT, "block": [b for b, _ in rows], "cost_usd": pd.array([c for _, c in rows], dtype="Float64"),
                               "students": pd.array([1] * len(rows), dtype="Int64")})
-    return F._reconcile(lines, trainings)
+    return curation._reconcile(lines, trainings)
 
 
 @pytest.mark.parametrize(("reported", "costs", "matches"), [
@@ -454,13 +455,13 @@ def test_a_total_whose_block_has_no_training_counts_zero_rows():
 
 def test_the_curated_country_file_is_read_before_pycountry():
     # pycountry matches "Congo" exactly (COG); the curation says which Congo a report means
-    ids, unknown = F.country_ids(s("Congo", "Angola", "Korea, Republic of South", "Atlantis", None),
+    ids, unknown = curation.country_ids(s("Congo", "Angola", "Korea, Republic of South", "Atlantis", None),
                                  {"Congo": {"country_id": "COD"}, "Korea, Republic of South": {"country_id": "KOR"}})
     assert ids == {"Congo": "COD", "Angola": "AGO", "Korea, Republic of South": "KOR"} and unknown == ["Atlantis"]
 
 
 def test_a_curated_name_mapped_to_no_country_stays_unmapped():
-    ids, unknown = F.country_ids(s("Indochina"), {"Indochina": {"country_id": ""}})
+    ids, unknown = curation.country_ids(s("Indochina"), {"Indochina": {"country_id": ""}})
     assert ids == {"Indochina": ""} and unknown == []
 
 
@@ -469,11 +470,11 @@ def _corrected(correction: dict, log=None) -> pd.DataFrame:
                           "country_id": s("BEN", "BEN", "AGO", "BEN"), "country_candidates": s(None, None, None, None), "notes": s(None, "kept", None, None)})
     base = dict(correction_id="c", report_id=REPORT, country_printed="Benin", field="country_id", status="corrected", corrected_value="BFA",
                 candidates="", reason="why", first_ordinal="", last_ordinal="")
-    return F.apply_corrections(frame, [{**base, **correction}], log)
+    return curation.apply_corrections(frame, [{**base, **correction}], log)
 
 
 def test_a_correction_applies_to_the_rows_of_its_report_and_printed_country_within_its_ordinals():
-    log = F.CleaningLog()
+    log = cleaning.CleaningLog()
     out = _corrected(dict(first_ordinal="2", last_ordinal="3"), log)
     assert _list(out["country_id"]) == ["BEN", "BFA", "AGO", "BEN"]
     assert _list(out["notes"]) == [None, "kept; country corrected (reference/fmtr_corrections.csv): why", None, None]
@@ -499,10 +500,10 @@ def test_a_correction_for_a_report_not_being_built_is_left_aside():
 # --- the step on a tiny report with its own curation files ----------------------------------------------------
 
 CURATION = {
-    F.COUNTRY_CURATION: "name,country_id,notes\nIndochina,,A region.\n",
-    F.PROGRAM_CURATION: "label,program_id,notes\nIMET,us_imet,\nExchange,,Not a program.\n",
-    F.REPORT_CURATION: "report_id,notes\n",
-    F.CORRECTION_CURATION: "correction_id,report_id,country_printed,field,status,corrected_value,candidates,first_ordinal,last_ordinal,reason\n",
+    curation.COUNTRY_CURATION: "name,country_id,notes\nIndochina,,A region.\n",
+    curation.PROGRAM_CURATION: "label,program_id,notes\nIMET,us_imet,\nExchange,,Not a program.\n",
+    curation.REPORT_CURATION: "report_id,notes\n",
+    curation.CORRECTION_CURATION: "correction_id,report_id,country_printed,field,status,corrected_value,candidates,first_ordinal,last_ordinal,reason\n",
     "tables/citations.csv": f"citation_id,title\nfmtr_{REPORT},Report\n",
 }
 
@@ -511,7 +512,7 @@ def _build(tmp_path, files: dict) -> dict:
     for rel, text in CURATION.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text, encoding="utf-8")
-    return F.build({f"{REPORT}/{REPORT}_{region}_fmtrpt_dedup.xml.gz": data for region, data in files.items()}, tmp_path)
+    return fmtrpt.build({f"{REPORT}/{REPORT}_{region}_fmtrpt_dedup.xml.gz": data for region, data in files.items()}, tmp_path)
 
 
 def test_a_report_accounts_for_every_element_and_a_name_no_country_maps_is_kept_as_printed(tmp_path):
@@ -543,8 +544,8 @@ def test_a_name_neither_curated_nor_in_pycountry_or_a_label_not_curated_stops_th
 
 def test_the_last_row_of_a_report_of_one_block_is_the_end_of_its_block_before_the_next_report():
     files = {f"{r}/{r}_Africa_fmtrpt_dedup.xml.gz": _xml([(heading, [row(), row(**TOTAL)])]) for r, heading in (("2017_2018", "IMET, FY 2017"), (REPORT, HEADING))}
-    raw, _ = F.load(files)
-    log = F.CleaningLog()
-    df, lines = F.clean(raw, log)
+    raw, _ = snapshot.load(files)
+    log = cleaning.CleaningLog()
+    df, lines = cleaning.clean(raw, log)
     assert lines[["report_id", "ordinal", "block"]].values.tolist() == [["2017_2018", 2, 1], [REPORT, 2, 1]]
     assert log.counts[("2017_2018", "untitled_totals_line")] == 1 and len(df) == 2

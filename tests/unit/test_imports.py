@@ -112,3 +112,12 @@ def test_the_floor_rule_finds_an_import_up_or_sideways():
              "ddsc.release.verify": {"ddsc.validation.validate"}, "ddsc.cli": {"ddsc.release.write"}}
     assert violations(graph) == ["ddsc.package.model imports ddsc.validation.rules", "ddsc.pipeline.run imports ddsc.release.write",
                                  "ddsc.release.diff imports ddsc.api", "ddsc.validation.validate imports ddsc.pipeline.run"]
+
+
+def test_every_package_folder_is_listed_for_the_wheel():
+    """A folder of modules left out of pyproject.toml's packages would be missing from the installed wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert folders - listed == set()
