@@ -1,11 +1,14 @@
 """The codebook (docs/codebook.md), generated from the schema model and the row counts."""
 
 import io
+import string
+from pathlib import Path
 
 import pandas as pd
 
 from ddsc.package.model import Table
 
+TEMPLATES = Path(__file__).with_name("templates")  # the text of the release README, beside the code
 CONSTRAINT_ORDER = ("required", "unique", "pattern", "minimum", "maximum", "minLength", "maxLength")
 
 
@@ -67,154 +70,22 @@ def codebook(desc: dict, model: dict[str, Table], rows: dict, years: dict | None
 
 def release_readme(desc: dict, model: dict[str, Table], rows: dict) -> str:
     """README.md of a release: what each file is, how to open it with each client (paths inside the release),
-    how to cite this version, the licence and how to check the files."""
-    version = desc["version"]
+    how to cite this version, the licence and how to check the files. The text is the template
+    ``templates/release_readme.md``; the parts about the training records (``release_readme_trainings_*``)
+    are filled in when the package holds ``trainings``."""
     licence = (desc.get("licenses") or [{}])[0]
-    tables = "\n".join(f"- `tables/{name}.csv` ({rows.get(name, 0)} rows): {t.description or t.title}" for name, t in model.items())
-    fmtr = "trainings" in model
-    typed_trainings = ('\ntrainings = pd.read_parquet("parquet/trainings.parquet", columns=["country_id", "fiscal_year", "students", "cost_usd"])'
-                       '\nprint(trainings.groupby("fiscal_year")[["students", "cost_usd"]].sum().tail())') if fmtr else ""
-    fmtr_cite = ("\nWhen you use `trainings` or the `fmtr_*` tables, cite the Foreign Military Training Report each row comes from\n"
-                 "(its `citation_id`, with `region` and `page` as the locator), Security Force Monitor's extraction (citation\n"
-                 "`sfm_fmtrpt_data`) and this version of DDSC.") if fmtr else ""
-    fmtr_licence = ("\n\nThe `trainings` and `fmtr_*` tables are derived from Security Force Monitor's extraction of the reports'\n"
-                    "tables (MIT License, Copyright 2019 Security Force Monitor; see `sources/fmtrpt/LICENSE-SFM.md`); the\n"
-                    "reports are works of the United States government.") if fmtr else ""
-    return f"""# {desc['title']} {version}
+    trainings = "trainings" in model
 
-{desc.get('description', '')}
+    def part(name: str) -> str:
+        return (TEMPLATES / name).read_text(encoding="utf-8") if trainings else ""
 
-Every command below is run from this folder (the unpacked release).
-
-## Files
-
-{tables}
-- `datapackage.json` and `schemas/`: the Frictionless Data Package descriptor and one Table Schema per
-  table (types, constraints, keys, descriptions). `docs/codebook.md` describes every column.
-- `ddsc.sqlite`: every table with declared types, CHECK constraints, primary and foreign keys, and the
-  tables `_tables` and `_columns` documenting them; `metadata.json` is its datasette metadata.
-- `parquet/<table>.parquet`: typed tables with column descriptions; `stata/<table>.dta`: Stata 118 files
-  with variable labels (cut at 80 characters), each column's full description as its note (`notes list`),
-  enums as labelled integers and dates as `%td`.
-- `R/read_ddsc.R`: a reader for R (readr and jsonlite only).
-- `site/index.html`: the documentation site, to open in a browser (no network needed): a page per table,
-  figures drawn from the tables with the query that made each, how to cite, the files with their checksums.
-- `SHA256SUMS`: the checksum of every file; `CHANGES.md`, `CITATION.cff` (the dataset's citation and, under
-  `references`, the works each table rests on: `ddsc cite --table NAME` prints them), `LICENSE`.
-
-An empty cell is missing; the text `NA` is a value (Namibia's `iso2`). Dates are ISO 8601; a month- or
-year-precision date is stored as its first day, with its precision in the `*_precision` column.
-
-## Check the files
-
-```sh
-sha256sum -c SHA256SUMS
-```
-
-## Open it
-
-pandas, typed (the Parquet files carry the types: integers Int64, numbers Float64, enums categorical with
-the schema's levels, dates as dates, the text `NA` a value):
-
-```python
-import pandas as pd
-programs = pd.read_parquet("parquet/programs.parquet")
-print(programs.dtypes.head(6))
-print(programs.groupby("category", observed=True).size()){typed_trainings}
-```
-
-pandas from the CSV files (read every cell as text first, so that Namibia's `NA` survives):
-
-```python
-import pandas as pd
-programs = pd.read_csv("tables/programs.csv", dtype=str, keep_default_na=False, na_values=[""])
-print(programs.groupby("category").size())
-```
-
-R:
-
-```r
-source("R/read_ddsc.R")
-ddsc <- read_ddsc(".")
-print(table(ddsc$programs$category))
-```
-
-Stata:
-
-```stata
-use "stata/programs.dta", clear
-notes list category
-```
-
-SQLite and datasette:
-
-```sh
-sqlite3 ddsc.sqlite "SELECT p.name_en, s.title_en FROM program_statutes ps JOIN programs p USING (program_id) JOIN statutes s USING (statute_id) LIMIT 5;"
-datasette ddsc.sqlite -m metadata.json --setting truncate_cells_html 80
-```
-
-DuckDB:
-
-```sql
-SELECT category, count(*) AS n FROM 'parquet/programs.parquet' GROUP BY category ORDER BY n DESC;
-```
-
-Frictionless:
-
-```sh
-frictionless validate datapackage.json
-```
-
-## Merge with a COW or Gleditsch-Ward panel
-
-Each panel comes once per state system, keyed as peace-science data are: `tables/country_years_cow.csv`
-(`ccode`, `year`) and `tables/country_years_gw.csv` (`gwcode`, `year`) for the country-years,
-`tables/dyad_years_cow.csv` (`ccode1`, `ccode2`, `year`) and `tables/dyad_years_gw.csv` (`gwcode1`,
-`gwcode2`, `year`) for Japan's dyad-years. A merge needs no rename and no filter. `*_dec31` columns say what
-was in force on 31 December of the year, `*_any` what was in force on any day of it; an empty cell is
-unknown, not zero (outside a column's coverage, or where the tables cannot tell: the codebook,
-`docs/codebook.md`, gives every rule and each column's years). Rows marked `carried_forward` lie after the
-last date of the state list (G&W v7: 2020-12-31; COW 2024: 2024-12-31).
-
-pandas, with a COW country-year frame of your own (here two rows):
-
-```python
-import pandas as pd
-cow = pd.read_csv("tables/country_years_cow.csv", keep_default_na=False, na_values=[""])
-mine = pd.DataFrame({{"ccode": [900, 740], "year": [2017, 2017], "my_variable": [1.0, 2.0]}})
-merged = mine.merge(cow, on=["ccode", "year"], how="left", validate="one_to_one")
-print(merged[["ccode", "year", "jp_acsa_dec31", "jp_infosec_dec31", "osa_committed_jpy"]])
-```
-
-R, the same with the reader's `ddsc_panel()` (`ddsc.panel()` in the Python package):
-
-```r
-source("R/read_ddsc.R")
-cow <- ddsc_panel("country_years", system = "cow", path = ".")
-mine <- data.frame(ccode = c(900L, 740L), year = c(2017L, 2017L), my_variable = c(1, 2))
-merged <- merge(mine, cow, by = c("ccode", "year"), all.x = TRUE)
-print(merged[, c("ccode", "year", "jp_acsa_dec31", "jp_infosec_dec31", "osa_committed_jpy")])
-```
-
-Stata, with your COW country-year data in memory (one row per `ccode` and `year`):
-
-```stata
-merge 1:1 ccode year using "stata/country_years_cow.dta", keep(master match)
-```
-
-## Cite
-
-DDSC maintainers ({str(desc.get('created', ''))[:4] or ''}). *{desc['title']}* (Version {version}) [Data set]. Cite the version you used;
-`CITATION.cff` holds the full citation. When you use the state codes, `states`, `state_memberships` or the
-panels, also cite the lists they come from: Correlates of War Project. 2024. State System Membership
-List, v2024; Gleditsch, Kristian S. and Michael D. Ward. 1999. Interstate System Membership: A Revised
-List of the Independent States since 1816. International Interactions 25: 393-413 (the list's version 7,
-with its microstates supplement). See `datapackage.json`, `sources`, and the `citations` table.{fmtr_cite}
-
-## Licence
-
-Data: {licence.get('title', licence.get('name', ''))} ({licence.get('path', '')}).{fmtr_licence}
-"""
+    return string.Template((TEMPLATES / "release_readme.md").read_text(encoding="utf-8")).substitute(
+        title=desc["title"], version=desc["version"], description=desc.get("description", ""),
+        tables="\n".join(f"- `tables/{name}.csv` ({rows.get(name, 0)} rows): {t.description or t.title}" for name, t in model.items()),
+        year=str(desc.get("created", ""))[:4], licence_title=licence.get("title", licence.get("name", "")),
+        licence_path=licence.get("path", ""), typed_trainings=part("release_readme_trainings_example.py.txt"),
+        fmtr_cite=part("release_readme_trainings_cite.md"), fmtr_licence=part("release_readme_trainings_licence.md"),
+    )
 
 
 CODEBOOK = "docs/codebook.md"
