@@ -1,7 +1,7 @@
 """Benchmark: ``python bench/run.py --rows real,1000,100000,1000000 --repeat 7 --markdown docs/performance.md``.
 
 For each size (``real`` is the repository's own package; a number is a synthetic package of that many
-event rows from ``bench/generate.py``) it times whole processes on the same files, in the same run:
+event rows from ``tests/fixtures/generate.py``) it times whole processes on the same files, in the same run:
 ``build.py validate`` against ``frictionless validate`` (paired runs, A B A B ..., median), a floor
 that only reads the CSVs with pyarrow, ``ddsc.load`` against a plain ``pandas.read_csv(dtype=str)`` of
 the same tables, the full build with every export, and ``build.py verify`` of the zip it wrote, whose peak
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generate import write  # noqa: E402
+from tests.fixtures.generate import write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR = "import glob, sys, pyarrow.csv as c\nfor f in sorted(glob.glob(sys.argv[1] + '/tables/*.csv')): c.read_csv(f)"

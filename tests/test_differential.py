@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from frictionless import validate as frictionless_validate
 
-from bench.generate import DEFECTS, write
+from tests.fixtures.generate import DEFECTS, write
 from ddsc.validation.validate import validate
 from tests.fixtures.make_fixtures import HERE, assemble
 
