@@ -11,6 +11,7 @@ from ddsc.package.model import Table
 from ddsc.package.descriptor import open_package
 from ddsc.package.read import read_text
 from ddsc.validation.rules import CODE_NAMES
+from ddsc.validation.validate import type_problems
 from ddsc.package.source import DESCRIPTOR, ReleaseError, Source
 
 def installed_data() -> Path | None:
@@ -69,9 +70,8 @@ def _read_tables(path, verify: bool, names: tuple[str, ...] | None) -> dict[str,
         text = read_text(source, table)
         typed = table.typed(text)
         bad = table.unparsed(text, typed)
-        if bad:
-            column, cells = next(iter(bad.items()))
-            raise ReleaseError(f"{name}:{int(cells.index[0]) + 2}:{column}: value {cells.iloc[0]!r} fails check: {table.field(column).type_check_name()}")
+        if bad:  # the first cell that is not of its type, located and worded as validation reports it
+            raise ReleaseError(str(type_problems(table, bad)[0]))
         tables[name] = typed
     return tables
 
