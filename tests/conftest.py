@@ -126,18 +126,32 @@ def _run_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def _selects_release_tests(markexpr: str) -> bool:
-    """Whether ``-m markexpr`` keeps a test marked slow or clients (the only tests that read the release)."""
+def _kept(markexpr: str, marks: set[str]) -> bool:
+    """Whether ``-m markexpr`` keeps a test carrying exactly ``marks``."""
     if not markexpr:
         return True
     from _pytest.mark.expression import Expression
 
-    expression = Expression.compile(markexpr)
+    return Expression.compile(markexpr).evaluate(lambda name, **_: name in marks)
 
-    def kept(marks: set[str]) -> bool:
-        return expression.evaluate(lambda name, **_: name in marks)
 
-    return kept({"slow"}) or kept({"clients"}) or kept({"slow", "clients"})
+def _selects_release_tests(markexpr: str) -> bool:
+    """Whether ``-m markexpr`` keeps a test marked slow or clients (the only tests that read the release)."""
+    return _kept(markexpr, {"slow"}) or _kept(markexpr, {"clients"}) or _kept(markexpr, {"slow", "clients"})
+
+
+MODULE_MARK = re.compile(r"^pytestmark = pytest\.mark\.(slow|clients)\b", re.MULTILINE)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """A test module marked slow or clients as a whole is not imported when ``-m`` leaves that marker out: the
+    fast tier then imports, and pytest rewrites the asserts of, only the modules it runs."""
+    if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    found = MODULE_MARK.search(collection_path.read_text(encoding="utf-8"))
+    if found and not _kept(config.getoption("markexpr", ""), {found.group(1)}):
+        return True
+    return None
 
 
 def pytest_sessionstart(session):
