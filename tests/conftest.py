@@ -148,8 +148,13 @@ def pytest_ignore_collect(collection_path, config):
     fast tier then imports, and pytest rewrites the asserts of, only the modules it runs."""
     if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
         return None
-    found = MODULE_MARK.search(collection_path.read_text(encoding="utf-8"))
-    if found and not _kept(config.getoption("markexpr", ""), {found.group(1)}):
+    text = collection_path.read_text(encoding="utf-8")
+    found = MODULE_MARK.search(text)
+    if not found:
+        return None
+    markexpr = config.getoption("markexpr", "")
+    others = set(re.findall(r"pytest\.mark\.(slow|clients)\b", text))  # a test of the module may carry the other marker too
+    if not _kept(markexpr, {found.group(1)}) and not _kept(markexpr, others | {found.group(1)}):
         return True
     return None
 
