@@ -16,7 +16,7 @@ from ddsc.pipeline.derived import panels
 from ddsc.pipeline.sources.fmtrpt import cleaning, curation
 from tests.conftest import ROOT, read_rows
 
-pytestmark = pytest.mark.slow  # full-size: the real package, release or raw files (pytest -m "not slow" leaves it out)
+# The rules on small frames run in the fast tier; the tests on the real package are marked slow one by one.
 
 # --- the counted rule -------------------------------------------------------------------------------------
 
@@ -97,8 +97,7 @@ def test_a_range_of_ordinals_that_holds_no_row_of_the_country_stops_the_step():
 def test_a_correction_for_a_report_not_being_built_is_left_aside():
     out = curation.apply_corrections(_rows(), [_correction(report_id="2017_2018")], None)
     assert out.equals(_rows())
-
-
+@pytest.mark.slow  # the real package
 def test_every_curated_correction_is_applied_to_the_committed_trainings():
     with (ROOT / curation.CORRECTION_CURATION).open(encoding="utf-8", newline="") as handle:
         corrections = list(csv.DictReader(handle))
@@ -249,6 +248,7 @@ def recomputed():
     return cells, unplaced, doubtful
 
 
+@pytest.mark.slow  # the real package
 @pytest.mark.parametrize("system", ["cow", "gw"])
 def test_every_training_cell_of_the_country_year_panel_equals_its_recount(recomputed, system):
     cells, _, doubtful = recomputed
@@ -270,6 +270,7 @@ def test_every_training_cell_of_the_country_year_panel_equals_its_recount(recomp
     assert placed <= shipped  # no training is placed in a state-year the panel does not hold
 
 
+@pytest.mark.slow  # the real package
 @pytest.mark.parametrize("system", ["cow", "gw"])
 def test_every_counted_training_reaches_a_state_year_or_is_listed_with_its_reason(recomputed, system):
     cells, unplaced, _ = recomputed
@@ -278,8 +279,7 @@ def test_every_counted_training_reaches_a_state_year_or_is_listed_with_its_reaso
     assert {k: int(v["trainings"]) for k, v in listed.items() if k[0] == system} == mine
     counted = sum(1 for r in read_rows(ROOT, "trainings") if r["counted"] == "true")
     assert sum(c[0] for k, c in cells.items() if k[0] == system) + sum(mine.values()) == counted
-
-
+@pytest.mark.slow  # the real package
 def test_serbia_and_montenegro_reaches_345_in_both_systems_and_angola_benin_2019_are_empty():
     scg = [r for r in read_rows(ROOT, "trainings") if r["country_id"] == "SCG" and r["counted"] == "true"]
     assert scg and {int(r["fiscal_year"]) for r in scg} <= set(range(2000, 2007))

@@ -76,3 +76,9 @@ def test_cite_for_an_unknown_table_names_the_tables_and_fails(capsys):
     err = capsys.readouterr().err
     assert code != 0
     assert "no table 'trainingz'" in err and "trainings" in err
+
+
+def test_pages_are_cited_only_as_a_range_with_both_ends():
+    half = dict(GW, start=393)
+    half.pop("end", None)
+    assert reference_apa(half) == "Gleditsch, Kristian S. & Ward, Michael D. (1999). Interstate System Membership. International Interactions, 25."

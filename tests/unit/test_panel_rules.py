@@ -284,3 +284,19 @@ def test_an_agreement_without_any_date_may_be_in_force_in_every_year_of_its_fami
     dyads = P.dyad_years(tables(agreements, projects=[]), 2008, 2010)
     assert _by_year(dyads, "code2", STATES["GBR"], "infosec_in_force_any") == {2008: None, 2009: None, 2010: None}  # 2008: before the family's first year
     assert _by_year(dyads, "code2", STATES["IND"], "infosec_in_force_any") == {2008: None, 2009: False, 2010: False}
+
+
+def test_each_unplaced_training_gets_the_reason_that_explains_it():
+    """A row whose country cannot be told apart is unresolved even though its country_id is empty; an empty
+    country_id alone is a name that is no country; a country without a state, or a state not a member that year."""
+    placed = pd.DataFrame({
+        "system": ["cow"] * 4, "year": [2019] * 4,
+        "country_printed": ["Angola or Benin", "West Bank", "Puerto Rico", "Serbia"],
+        "country_id": pd.array([pd.NA, pd.NA, "PRI", "SRB"], dtype="string"),
+        "candidates": pd.array(["AGO BEN", pd.NA, pd.NA, pd.NA], dtype="string"),
+        "code": pd.array([pd.NA] * 4, dtype="Int64"),
+        "title10": [True] * 4, "students": [1] * 4, "cost": [1.0] * 4,
+    })
+    placed.attrs["crosswalk"] = pd.DataFrame({"country_id": ["SRB"], "system": ["cow"], "year": [2010], "code": [345]})
+    reasons = dict(zip(P.unplaced_trainings(placed)["country_printed"], P.unplaced_trainings(placed)["reason"]))
+    assert reasons == {"Angola or Benin": "country_unresolved", "West Bank": "country_not_mapped", "Puerto Rico": "no_state", "Serbia": "not_a_member"}

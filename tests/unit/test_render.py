@@ -50,3 +50,9 @@ def test_the_csv_writer_quotes_exactly_as_pythons_csv_module(case):
     columns, rows = case
     frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(columns)], dtype="string")
     assert to_csv(frame, _table(columns)) == _csv_module(rows, columns)
+
+
+def test_rows_are_written_in_primary_key_order_numbers_as_numbers():
+    table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": "k", "type": "integer"}, {"name": "s", "type": "string"}], "primaryKey": ["k", "s"]})
+    frame = pd.DataFrame({"k": pd.array([10, 9, 10, 2], dtype="Int64"), "s": pd.array(["b", "z", "a", "c"], dtype="string")})
+    assert to_csv(frame, table).decode("utf-8").split("\n") == ["k,s", "2,c", "9,z", "10,a", "10,b", ""]

@@ -71,6 +71,18 @@ def test_every_cited_table_rejects_a_record_without_a_citation(minimal, table):
 
 
 @pytest.mark.parametrize("table", CITED)
+def test_a_citation_without_a_locator_does_not_cite(minimal, table):
+    model, tables = minimal
+    frames = dict(tables)
+    key = model[table].primary_key[0]
+    record = frames[table][key].iloc[0]
+    links = frames[CITATION_TABLE].copy()
+    links.loc[(links["table_name"] == table) & (links["record_id"] == record), "locator"] = pd.NA
+    frames[CITATION_TABLE] = links
+    assert (table, line_of(0), key, "uncited") in _problems(model, frames, table)
+
+
+@pytest.mark.parametrize("table", CITED)
 def test_a_citation_counts_only_for_the_table_it_names(minimal, table):
     model, tables = minimal
     frames = dict(tables)  # each edit below makes a new frame

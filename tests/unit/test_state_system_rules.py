@@ -183,3 +183,9 @@ def test_the_gw_code_is_that_of_the_latest_state_the_curated_cow_code_links():
     rows = _countries([_curated("JPN", cow_code="741")], cow_rows=[dict(statenme="Japan", ccode="740")], spells=spells,
                       state_curation=[dict(system="gw", code="740", country_id="JPN", notes="")])
     assert (rows["JPN"]["cow_code"], rows["JPN"]["gw_code"]) == ("741", "741")
+
+
+def test_the_gw_code_comes_from_the_gw_list_where_the_two_systems_number_a_state_apart():
+    spells = [_spell("cow", 345, "SRB", end="2024-12-31"), _spell("gw", 340, "SRB")]
+    rows = _countries([_curated("SRB", cow_code="345")], spells=spells, state_curation=[dict(system="gw", code="340", country_id="SRB", notes="")])
+    assert (rows["SRB"]["cow_code"], rows["SRB"]["gw_code"]) == ("345", "340")

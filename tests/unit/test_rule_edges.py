@@ -1,0 +1,91 @@
+"""Rules at the edges the real tables never reach: consecutive membership spells, the last year of a spell,
+a citation without a locator, the cap on problems kept per table, and a bad cell reported once."""
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ddsc.package.descriptor import read_model
+from ddsc.package.kinds import check
+from ddsc.package.model import Table
+from ddsc.package.problems import MAX_PER_TABLE, line_of
+from ddsc.package.source import Source
+from ddsc.validation.checks import schema_problems
+from ddsc.validation.rules import member_years, spell_problems
+from ddsc.validation.validate import validate
+from tests.conftest import ROOT
+from tests.fixtures.tiny import ROWS, constrain, tiny
+
+MODEL = read_model(Source(ROOT))[1]
+
+
+def _spells(*rows):
+    return pd.DataFrame({
+        "system": pd.array([r[0] for r in rows], dtype="string"), "code": pd.array([r[1] for r in rows], dtype="Int64"),
+        "start_date": pd.to_datetime([r[2] for r in rows]), "end_date": pd.to_datetime([r[3] for r in rows]),
+        "censored": pd.array([False] * len(rows), dtype="boolean"),
+    })
+
+
+def test_a_spell_may_start_on_the_day_the_previous_one_ends_but_not_the_day_before():
+    touching = _spells(("cow", 345, "1992-04-27", "2006-06-03"), ("cow", 345, "2006-06-03", "2024-12-31"))
+    assert spell_problems({"state_memberships": touching}, MODEL) == []
+    overlapping = _spells(("cow", 345, "1992-04-27", "2006-06-03"), ("cow", 345, "2006-06-02", "2024-12-31"))
+    found = [(p.table, p.line, p.column, p.kind) for p in spell_problems({"state_memberships": overlapping}, MODEL)]
+    assert found == [("state_memberships", line_of(1), "start_date", "membership-overlap")]
+
+
+def test_a_state_is_a_member_in_every_year_of_its_spell_the_first_and_the_last_included():
+    years = member_years(_spells(("gw", 345, "2001-05-01", "2003-02-01")), 1990, 2020)
+    assert years["year"].tolist() == [2001, 2002, 2003]
+    assert member_years(_spells(("gw", 345, "2001-05-01", "2001-05-02")), 1990, 2020)["year"].tolist() == [2001]
+
+
+def test_at_most_the_cap_of_problems_is_kept_per_table_and_the_rest_is_counted():
+    table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": "n", "type": "integer"}]})
+    schema = pa.DataFrameSchema({"n": pa.Column("Int64", checks=[check(lambda s: s < 0, "negative", "range")])}, name="t")
+    for failing in (MAX_PER_TABLE, MAX_PER_TABLE + 1):
+        problems = schema_problems(schema, pd.DataFrame({"n": pd.array(range(failing), dtype="Int64")}), table)
+        kept = [p for p in problems if p.kind == "range"]
+        more = [p for p in problems if p.kind == "more-problems"]
+        assert len(kept) == MAX_PER_TABLE
+        assert [p.message.split(" ")[0] for p in more] == ([] if failing == MAX_PER_TABLE else ["1"])
+
+
+def test_a_required_cell_that_is_not_of_its_type_is_reported_once_as_a_type_problem(tmp_path):
+    header, first, second = ROWS.strip("\n").split("\n")
+    root = tiny(tmp_path / "pkg", edit=lambda d: constrain(d, "n", required=True), rows="\n".join([header, first, second.replace(",2,", ",abc,")]) + "\n")
+    assert [(p.table, p.line, p.column, p.kind) for p in validate(root)] == [("things", 3, "n", "type")]
+
+
+def test_a_header_and_its_line_end_alone_is_a_table_without_rows(tmp_path):
+    header = ROWS.split("\n")[0]
+    for text in (header, header + "\n"):
+        root = tiny(tmp_path / f"pkg{len(text)}", rows=text)
+        assert [(p.table, p.line, p.kind) for p in validate(root)] == [("things", 1, "no-rows")], repr(text)
+
+
+def test_a_minimum_equal_to_the_maximum_is_a_constraint_one_value_passes(tmp_path):
+    root = tiny(tmp_path / "pkg", edit=lambda d: constrain(d, "n", minimum=1, maximum=1))
+    assert [(p.table, p.line, p.column, p.kind) for p in validate(root)] == [("things", 3, "n", "range")]
+
+
+def test_a_schema_file_two_tables_share_is_one_file_of_the_release(tmp_path):
+    import json
+
+    from ddsc.release.write import package_paths
+    from ddsc.validation.validate import check
+    from tests.fixtures.tiny import SCHEMA
+
+    def two_tables(desc):
+        first = desc["resources"][0]
+        first["schema"] = "schemas/things.json"
+        desc["resources"].append(dict(first, name="others", path="tables/others.csv", title="Others"))
+
+    root = tiny(tmp_path / "pkg", edit=two_tables)
+    (root / "schemas").mkdir()
+    (root / "schemas" / "things.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
+    (root / "tables" / "others.csv").write_text(ROWS, encoding="utf-8")
+    report = check(root)
+    assert report.problems == []
+    paths = package_paths(report)
+    assert paths.count("schemas/things.json") == 1 and len(paths) == len(set(paths))
