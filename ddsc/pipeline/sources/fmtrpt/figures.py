@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ddsc.package.descriptor import read_model
+from ddsc.package.read import read_text
+from ddsc.package.source import Source
+
 # =============================================================================================================
 # the figures README.md states (a test checks that they equal the tables')
 # =============================================================================================================
@@ -66,18 +70,16 @@ def readme_figures(totals: pd.DataFrame, reports_: pd.DataFrame, log: pd.DataFra
 
 
 def figures_from_package(root: Path) -> str:
-    """``readme_figures`` from the committed tables of the package at ``root``."""
-    import pyarrow.csv as pacsv
+    """``readme_figures`` from the committed tables of the package at ``root``, read and typed as validation
+    reads them."""
+    source = Source(root)
+    model = read_model(source)[1]
 
-    def read(name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        options = pacsv.ConvertOptions(include_columns=columns, strings_can_be_null=False, column_types={"matches": "string"})
-        return pacsv.read_csv(root / "tables" / f"{name}.csv", convert_options=options).to_pandas()
+    def read(name: str) -> pd.DataFrame:
+        return model[name].typed(read_text(source, model[name]))
 
-    totals = read("fmtr_program_totals")
-    totals["matches"] = totals["matches"].map({"true": True, "false": False})
-    headings = read("fmtr_program_headings")
-    headings["program_id"] = headings["program_id"].replace("", pd.NA)
-    return readme_figures(totals, read("fmtr_reports"), read("fmtr_cleaning_log"), headings, read("trainings", ["report_id", "region"]))
+    return readme_figures(read("fmtr_program_totals"), read("fmtr_reports"), read("fmtr_cleaning_log"), read("fmtr_program_headings"),
+                          read("trainings")[["report_id", "region"]])
 
 
 def write_readme_figures(root: Path) -> bool:
