@@ -71,6 +71,31 @@ def test_every_cited_table_rejects_a_record_without_a_citation(minimal, table):
 
 
 @pytest.mark.parametrize("table", CITED)
+def test_a_citation_naming_a_record_that_does_not_exist_is_refused_at_its_record_id(minimal, table):
+    model, tables = minimal
+    frames = dict(tables)
+    links = frames[CITATION_TABLE].copy()
+    row = links.index[links["table_name"] == table][0]
+    links.loc[row, "record_id"] = "zz_no_such_record"
+    frames[CITATION_TABLE] = links
+    found = {p for p in _problems(model, frames, CITATION_TABLE) if p[3] == "citation-target"}
+    assert found == {(CITATION_TABLE, line_of(row), "record_id", "citation-target")}
+
+
+def test_citations_of_a_table_left_out_are_not_judged_and_of_an_unknown_table_are_refused(minimal):
+    model, tables = minimal
+    table = CITED[0]
+    frames = {n: f for n, f in tables.items() if n != table}  # the cited table is not given: its citations cannot be judged
+    assert not {p for p in _problems(model, frames, CITATION_TABLE) if p[3] == "citation-target"}
+    links = tables[CITATION_TABLE].copy()
+    row = links.index[links["table_name"] == table][0]
+    links["table_name"] = links["table_name"].astype("string")
+    links.loc[row, "table_name"] = "no_such_table"
+    frames = dict(tables) | {CITATION_TABLE: links}
+    assert (CITATION_TABLE, line_of(row), "record_id", "citation-target") in _problems(model, frames, CITATION_TABLE)
+
+
+@pytest.mark.parametrize("table", CITED)
 def test_a_citation_without_a_locator_does_not_cite(minimal, table):
     model, tables = minimal
     frames = dict(tables)
