@@ -82,3 +82,8 @@ def test_pages_are_cited_only_as_a_range_with_both_ends():
     half = dict(GW, start=393)
     half.pop("end", None)
     assert reference_apa(half) == "Gleditsch, Kristian S. & Ward, Michael D. (1999). Interstate System Membership. International Interactions, 25."
+
+
+def test_the_url_of_a_reference_is_preferred_to_its_repository():
+    ref = dict(SFM, url="https://example.org/data")
+    assert reference_apa(ref).endswith(" https://example.org/data")

@@ -99,3 +99,12 @@ def test_a_cell_of_70_characters_is_shown_whole_and_one_of_71_cut_to_70():
     seventy, longer = "a" * 70, "b" * 70 + "c"
     text = render({"t": {"columns_added": [], "columns_removed": [], "added": [], "removed": [], "changed": {("k",): [("n", seventy, longer)]}}})
     assert text.splitlines()[-1] == f"      n: '{seventy}' -> '{'b' * 67}...'"
+
+
+def test_the_old_release_is_checked_against_its_sums_and_the_package_being_edited_is_not(tmp_path):
+    from ddsc.package.checksums import checksums
+
+    old = _package(tmp_path / "old", {"programs": (["program_id"], ["program_id", "name"], [["p1", "A"]])})
+    (tmp_path / "old" / "SHA256SUMS").write_text(checksums(tmp_path / "old", ["datapackage.json", "tables/programs.csv"]), encoding="utf-8")
+    new = _package(tmp_path / "new", {"programs": (["program_id"], ["program_id", "name"], [["p1", "B"]])})
+    assert diff(old, new)["programs"]["changed"] == {("p1",): [("name", "A", "B")]}

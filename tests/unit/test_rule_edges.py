@@ -89,3 +89,28 @@ def test_a_schema_file_two_tables_share_is_one_file_of_the_release(tmp_path):
     assert report.problems == []
     paths = package_paths(report)
     assert paths.count("schemas/things.json") == 1 and len(paths) == len(set(paths))
+
+
+def test_spells_listed_out_of_order_are_compared_in_the_order_of_their_starts():
+    later_first = _spells(("cow", 345, "2006-06-03", "2024-12-31"), ("cow", 345, "1992-04-27", "2006-06-03"))
+    assert spell_problems({"state_memberships": later_first}, MODEL) == []
+
+
+def test_a_text_of_exactly_its_maximum_length_passes_and_one_character_more_does_not(tmp_path):
+    root = tiny(tmp_path / "pkg", edit=lambda d: constrain(d, "note", maxLength=5))  # 'First' has 5 characters, 'Second' 6
+    assert [(p.table, p.line, p.column, p.kind) for p in validate(root)] == [("things", 3, "note", "length")]
+
+
+def test_a_primary_key_cell_is_required_even_where_the_schema_does_not_say_so(tmp_path):
+    from tests.fixtures.tiny import field
+
+    header, first, second = ROWS.strip("\n").split("\n")
+    root = tiny(tmp_path / "pkg", edit=lambda d: field(d, "thing_id")["constraints"].pop("required"), rows="\n".join([header, first, "," + second.split(",", 1)[1]]) + "\n")
+    assert ("things", 3, "thing_id", "required") in {(p.table, p.line, p.column, p.kind) for p in validate(root)}
+
+
+def test_the_package_of_the_working_folder_is_loaded_without_checksums(tmp_path, monkeypatch):
+    from ddsc.api import load
+
+    monkeypatch.chdir(tiny(tmp_path / "pkg"))
+    assert load()["things"]["thing_id"].tolist() == ["t1", "t2"]
