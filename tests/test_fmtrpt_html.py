@@ -13,7 +13,7 @@ import pandas as pd
 import pycountry
 import pytest
 
-from ddsc.pipeline.sources import fmtrpt as F
+from ddsc.pipeline.sources.fmtrpt import cleaning, curation, snapshot
 from ddsc.pipeline.sources import fmtrpt_html as H
 from ddsc.pipeline.raw import default_raw_root, manifest, read_raw
 from tests.conftest import ROOT, table_path
@@ -52,7 +52,7 @@ def test_a_small_page_gives_its_trainings_and_totals_in_document_order_with_thei
                  _heading("CTFP - FY 2006 DoD Training"), HEADER, _row("THIRD", "1", "X", "Y", "-", "7", "6/1/2006", "6/2/2006"),
                  _row("Albania FY 2006 Totals", "4", None, None, None, "$11,640", None, None, bold=True),
                  _country("Andorra"), _row("Andorra FY 2006 Totals", "0", None, None, None, "$0", None, None, bold=True))
-    frame, stray = H.load({FILE: page}, F.FIELDS)
+    frame, stray = H.load({FILE: page}, snapshot.FIELDS)
     assert list(frame["ordinal"]) == [1, 2, 3, 4]
     assert list(frame["block"]) == [1, 1, 1, 2]  # a heading repeated starts a new block, as a new <program> element does
     assert list(frame["course_title"]) == ["CIV-MIL RESP TO TERRORISM", "SECOND COURSE", "FY 2006 Program Totals", "THIRD"]
@@ -64,14 +64,14 @@ def test_a_small_page_gives_its_trainings_and_totals_in_document_order_with_thei
 
 def test_a_cell_left_open_ends_where_the_next_row_starts():
     page = _page(_country("Fiji", closed=False), _heading("IMET - FY 2006 DoS Training"), HEADER, _row(*TRAINING))
-    frame, _ = H.load({FILE: page}, F.FIELDS)
+    frame, _ = H.load({FILE: page}, snapshot.FIELDS)
     assert list(frame["country"]) == ["Fiji"] and list(frame["heading"]) == ["IMET - FY 2006 DoS Training"]
 
 
 def test_paragraphs_of_a_cell_are_joined_by_one_space_and_no_break_spaces_are_spaces():
     cells = list(TRAINING)
     cells[3] = "-National Academy (3)</P><P>-Communications&nbsp;Institute (1)"
-    frame, _ = H.load({FILE: _page(_country("Chile"), _heading("IMET - FY 2006 DoS Training"), _row(*cells))}, F.FIELDS)
+    frame, _ = H.load({FILE: _page(_country("Chile"), _heading("IMET - FY 2006 DoS Training"), _row(*cells))}, snapshot.FIELDS)
     assert frame.loc[0, "student_unit"] == "-National Academy (3) -Communications Institute (1)"
 
 
@@ -82,7 +82,7 @@ def test_paragraphs_of_a_cell_are_joined_by_one_space_and_no_break_spaces_are_sp
 ])
 def test_a_malformed_page_stops_the_step_naming_the_file(parts, message):
     with pytest.raises(ValueError, match=re.escape(FILE)) as err:
-        H.load({FILE: _page(*parts)}, F.FIELDS)
+        H.load({FILE: _page(*parts)}, snapshot.FIELDS)
     assert message in str(err.value)
 
 
@@ -96,7 +96,7 @@ def test_each_page_has_its_citation_and_region():
 
 
 def test_dash_bullet_removes_only_a_leading_list_dash():
-    out, hit = F.dash_bullet(pd.Series(["-National Academy (3) -Communications", "- 0", "-5", "--x", "HQ- RABAT", None], dtype="string"))
+    out, hit = cleaning.dash_bullet(pd.Series(["-National Academy (3) -Communications", "- 0", "-5", "--x", "HQ- RABAT", None], dtype="string"))
     assert [None if pd.isna(v) else v for v in out] == ["National Academy (3) -Communications", "- 0", "-5", "--x", "HQ- RABAT", None]
     assert list(hit) == [True, False, False, False, False, False]
 
@@ -174,7 +174,7 @@ def test_each_countrys_printed_totals_equal_the_sum_of_its_program_totals():
     and each block's trainings are checked against its line in ``fmtr_program_totals.matches``."""
     _need_raw()
     pages = read_raw(ROOT, H.SOURCE_NAME, RAW)
-    curated = {r["name"]: r["country_id"] for r in csv.DictReader((ROOT / F.COUNTRY_CURATION).open(encoding="utf-8"))}
+    curated = {r["name"]: r["country_id"] for r in csv.DictReader((ROOT / curation.COUNTRY_CURATION).open(encoding="utf-8"))}
     totals = pd.read_csv(table_path(ROOT, "fmtr_program_totals"), keep_default_na=False, na_values=[""])
     blocks = totals[totals["report_id"] == H.REPORT]
     checked = 0
