@@ -300,3 +300,31 @@ def test_each_unplaced_training_gets_the_reason_that_explains_it():
     placed.attrs["crosswalk"] = pd.DataFrame({"country_id": ["SRB"], "system": ["cow"], "year": [2010], "code": [345]})
     reasons = dict(zip(P.unplaced_trainings(placed)["country_printed"], P.unplaced_trainings(placed)["reason"]))
     assert reasons == {"Angola or Benin": "country_unresolved", "West Bank": "country_not_mapped", "Puerto Rico": "no_state", "Serbia": "not_a_member"}
+
+
+def test_a_state_of_two_spells_in_a_year_is_a_member_on_31_december_when_its_later_spell_holds_that_day():
+    t = tables()
+    m = t["state_memberships"]
+    again = m[m["code"] == 255].assign(start_date=pd.Timestamp("2012-10-03"), end_date=pd.Timestamp("2024-12-31"), censored=pd.array([True], dtype="boolean"))
+    t["state_memberships"] = pd.concat([m, again], ignore_index=True)  # DEU: a member until 30 June 2012, again from 3 October
+    years = P.state_years(t, 2011, 2013)
+    germany = years[years["code"] == 255].set_index("year")
+    assert germany["member_dec31"].to_dict() == {2011: True, 2012: True, 2013: True}
+    assert len(germany) == 3  # one row per year, however many spells it holds
+
+
+def _series(ordinals, days, partner="PHL"):
+    ids = [f"m{i}" for i in range(len(days))]
+    activities = pd.DataFrame({"activity_id": pd.array(ids, dtype="string"), "kind": pd.array(["two_plus_two"] * len(ids), dtype="string"),
+                               "ordinal": pd.array(ordinals, dtype="Int64"), "start_date": pd.to_datetime(days)})
+    links = pd.DataFrame({"activity_id": pd.array(ids * 2, dtype="string"), "country_id": pd.array([partner] * len(ids) + ["JPN"] * len(ids), dtype="string"),
+                          "role": pd.array(["partner"] * len(ids) + ["host"] * len(ids), dtype="string")})
+    return {"jp_activities": activities, "jp_activity_countries": links}
+
+
+def test_a_series_is_complete_to_its_latest_year_only_when_numbered_from_one_in_date_order():
+    complete = P.complete_series(_series([2, 1, 3], ["2012-05-01", "2010-03-01", "2014-01-01"]), "two_plus_two")
+    assert set(complete["complete_to"]) == {2014} and set(complete["country_id"]) == {"PHL"}  # a host is not a partner
+    for ordinals in ([0, 1, 2], [1, 2, 4], [1, None, 3], [2, 1, 3][::-1]):
+        found = P.complete_series(_series(ordinals, ["2010-03-01", "2012-05-01", "2014-01-01"]), "two_plus_two")
+        assert found["complete_to"].isna().all(), ordinals

@@ -114,3 +114,30 @@ def test_the_package_of_the_working_folder_is_loaded_without_checksums(tmp_path,
 
     monkeypatch.chdir(tiny(tmp_path / "pkg"))
     assert load()["things"]["thing_id"].tolist() == ["t1", "t2"]
+
+
+def test_a_key_that_looks_like_several_earlier_ones_names_the_first():
+    from ddsc.validation.rules import look_alike_problems
+
+    table = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {"fields": [{"name": "thing_id"}], "primaryKey": ["thing_id"]})
+    frame = pd.DataFrame({"thing_id": pd.array(["P1", "\uff301", "\u04201"], dtype="string")})  # Latin, fullwidth, Cyrillic
+    found = look_alike_problems({"things": frame}, {"things": table})
+    assert [(p.line, p.kind) for p in found] == [(3, "look-alike-key"), (4, "look-alike-key")]
+    assert all("looks like 'P1' on line 2" in p.message for p in found)
+
+
+def _panel(system, rows):
+    return pd.DataFrame({"system": pd.array([system] * len(rows), dtype="string"), "ccode": pd.array([r[0] for r in rows], dtype="Int64"),
+                         "year": pd.array([r[1] for r in rows], dtype="Int64")})
+
+
+def test_a_panel_of_one_system_is_judged_only_by_the_members_of_that_system():
+    from ddsc.validation.rules import panel_problems
+
+    memberships = _spells(("cow", 2, "2000-01-01", "2001-12-31"), ("cow", 20, "2000-01-01", "2001-12-31"), ("gw", 2, "2000-01-01", "2001-12-31"),
+                          ("gw", 3, "2000-01-01", "2001-12-31"))
+    model = MODEL
+    tables = {"state_memberships": memberships, "states": pd.DataFrame(), "country_years_cow": _panel("cow", [(2, 2000), (2, 2001), (20, 2000), (20, 2001)])}
+    assert panel_problems(tables, model) == []  # G&W 3 is no member of COW: no row is owed for it
+    tables["country_years_cow"] = _panel("cow", [(2, 2000), (2, 2001), (20, 2001)])  # COW 20's 2000 missing: located at its next row
+    assert [(p.line, p.kind) for p in panel_problems(tables, model)] == [(4, "panel-gap")]

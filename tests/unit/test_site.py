@@ -68,3 +68,11 @@ def test_a_table_page_documents_every_column_and_links_to_and_from():
     back = table_page("parent", parent, pd.DataFrame({"parent_id": ["p"]}), model)
     assert 'Linked from: <a href="child.html">child</a>' in back
     assert re.search(r'href="\.\./\.\./tables/child\.csv"', page)
+
+
+def test_a_table_that_references_itself_is_linked_neither_to_nor_from_itself():
+    program = Table.from_resource({"name": "programs", "path": "tables/programs.csv"},
+                                  {"fields": [{"name": "program_id"}, {"name": "parent_id"}], "primaryKey": ["program_id"],
+                                   "foreignKeys": [{"fields": "parent_id", "reference": {"resource": "programs", "fields": "program_id"}}]})
+    page = table_page("programs", program, pd.DataFrame({"program_id": ["a"], "parent_id": [None]}), {"programs": program})
+    assert "Links to: none. Linked from: none." in page

@@ -189,3 +189,10 @@ def test_the_gw_code_comes_from_the_gw_list_where_the_two_systems_number_a_state
     spells = [_spell("cow", 345, "SRB", end="2024-12-31"), _spell("gw", 340, "SRB")]
     rows = _countries([_curated("SRB", cow_code="345")], spells=spells, state_curation=[dict(system="gw", code="340", country_id="SRB", notes="")])
     assert (rows["SRB"]["cow_code"], rows["SRB"]["gw_code"]) == ("345", "340")
+
+
+def test_a_japanese_name_is_said_to_come_from_iso_codes_only_where_the_curated_file_gives_none():
+    rows = _countries([_curated("XKX", name_en="Kosovo", name_ja="コソボ", notes="Not in ISO 3166."), _curated("FRA", notes="Checked.")])
+    assert rows["XKX"]["notes"] == "Not in ISO 3166."  # no ISO row at all: the name is the curated file's
+    assert rows["FRA"]["notes"] == f"Checked.; {C.ISO_NOTE}" and rows["FRA"]["name_ja"]
+    assert rows["DEU"]["notes"] == C.ISO_NOTE
