@@ -182,3 +182,19 @@ def test_precision_held_as_plain_text_with_missing_cells_is_judged_like_an_enum(
     assert found == [(3, "end_date", "date-order"), (3, "start_date_precision", "precision"), (4, "start_date_precision", "precision")]
     messages = {(p.line, p.column): p.message for p in date_problems({"things": frame}, {"things": table}) if p.kind == "precision"}
     assert messages == {(3, "start_date_precision"): "precision is missing for a given date", (4, "start_date_precision"): "precision given but start_date is empty"}
+
+
+def test_a_table_left_out_does_not_stop_the_citations_of_the_tables_after_it_from_being_judged(minimal):
+    model, tables = minimal
+    links = tables[CITATION_TABLE].copy()
+    first = links.at[0, "table_name"]  # the first table named: its citations cannot be judged when it is left out
+    row = links.index[links["table_name"] != first][-1]
+    links.loc[row, "record_id"] = "zz_no_such_record"
+    frames = {n: f for n, f in tables.items() if n != first} | {CITATION_TABLE: links}
+    assert _problems(model, frames, CITATION_TABLE, "citation-target") == {(CITATION_TABLE, line_of(row), "record_id", "citation-target")}
+
+
+def test_without_a_citation_table_no_record_is_judged_uncited(minimal):
+    model, tables = minimal
+    frames = {n: f for n, f in tables.items() if n != CITATION_TABLE}
+    assert not _problems(model, frames, CITED[0], "uncited")
