@@ -141,3 +141,16 @@ def test_a_panel_of_one_system_is_judged_only_by_the_members_of_that_system():
     assert panel_problems(tables, model) == []  # G&W 3 is no member of COW: no row is owed for it
     tables["country_years_cow"] = _panel("cow", [(2, 2000), (2, 2001), (20, 2001)])  # COW 20's 2000 missing: located at its next row
     assert [(p.line, p.kind) for p in panel_problems(tables, model)] == [(4, "panel-gap")]
+
+
+def test_a_problem_quotes_the_failing_value_as_a_reader_would_write_it():
+    """Numbers as plain numbers, dates as days, text in quotes: the value of a typed cell, not its pandas or numpy form."""
+    from ddsc.validation.checks import table_schema
+
+    table = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {"fields": [
+        {"name": "thing_id"}, {"name": "n", "type": "integer", "constraints": {"minimum": 10}},
+        {"name": "day", "type": "date", "constraints": {"minimum": "1900-01-01"}}, {"name": "code", "constraints": {"unique": True}}], "primaryKey": ["thing_id"]})
+    frame = table.typed(pd.DataFrame({"thing_id": ["a", "b"], "n": ["5", "12"], "day": ["1899-12-31", "1950-01-01"], "code": ["x", "x"]}, dtype="string"))
+    found = {(p.line, p.column): p.message for p in schema_problems(table_schema(table, {"things": table}, {"things": frame}), frame, table)}
+    assert found == {(2, "n"): "value 5 fails check: minimum 10", (2, "day"): "value '1899-12-31' fails check: minimum 1900-01-01",
+                     (2, "code"): "duplicate value 'x'", (3, "code"): "duplicate value 'x'"}

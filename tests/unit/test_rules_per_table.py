@@ -198,3 +198,15 @@ def test_without_a_citation_table_no_record_is_judged_uncited(minimal):
     model, tables = minimal
     frames = {n: f for n, f in tables.items() if n != CITATION_TABLE}
     assert not _problems(model, frames, CITED[0], "uncited")
+
+
+def test_a_citation_row_without_a_table_name_cites_no_record(minimal):
+    model, tables = minimal
+    table = CITED[0]
+    key = model[table].primary_key[0]
+    record = tables[table][key].iloc[0]
+    links = tables[CITATION_TABLE].copy()
+    links["table_name"] = links["table_name"].astype("string")
+    links.loc[(links["table_name"] == table) & (links["record_id"] == record), "table_name"] = pd.NA
+    frames = dict(tables) | {CITATION_TABLE: links}
+    assert (table, line_of(0), key, "uncited") in _problems(model, frames, table, "uncited")
