@@ -210,3 +210,4 @@ def test_a_citation_row_without_a_table_name_cites_no_record(minimal):
     links.loc[(links["table_name"] == table) & (links["record_id"] == record), "table_name"] = pd.NA
     frames = dict(tables) | {CITATION_TABLE: links}
     assert (table, line_of(0), key, "uncited") in _problems(model, frames, table, "uncited")
+    assert not _problems(model, frames, CITATION_TABLE, "citation-target")  # nor is the row judged against any table: its missing name is a required problem
