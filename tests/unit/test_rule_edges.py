@@ -154,3 +154,18 @@ def test_a_problem_quotes_the_failing_value_as_a_reader_would_write_it():
     found = {(p.line, p.column): p.message for p in schema_problems(table_schema(table, {"things": table}, {"things": frame}), frame, table)}
     assert found == {(2, "n"): "value 5 fails check: minimum 10", (2, "day"): "value '1899-12-31' fails check: minimum 1900-01-01",
                      (2, "code"): "duplicate value 'x'", (3, "code"): "duplicate value 'x'"}
+
+
+def test_a_frame_whose_columns_or_column_types_are_not_the_schemas_is_refused_at_the_header():
+    """The frame-level failures of a schema (a column it does not declare, a column of another type), as a
+    caller of ``schema_problems`` with a frame not read by the package reader would meet them."""
+    from ddsc.validation.checks import table_schema
+
+    table = Table.from_resource({"name": "things", "path": "tables/things.csv"},
+                                {"fields": [{"name": "thing_id"}, {"name": "n", "type": "integer"}], "primaryKey": ["thing_id"]})
+    frame = table.typed(pd.DataFrame({"thing_id": ["a", "b"], "n": ["5", "12"]}, dtype="string"))
+    schema = table_schema(table, {"things": table}, {"things": frame})
+    extra = schema_problems(schema, frame.assign(extra=pd.array(["x", "y"], dtype="string")), table)
+    assert [(p.table, p.line, p.column, p.message, p.kind) for p in extra] == [("things", 1, "extra", "column does not match the schema", "frame-columns")]
+    retyped = schema_problems(schema, frame.assign(n=frame["n"].astype("float64")), table)
+    assert [(p.table, p.line, p.column, p.message, p.kind) for p in retyped] == [("things", 1, "n", "dtype('Int64'): float64", "dtype")]
