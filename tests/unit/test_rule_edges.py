@@ -169,3 +169,24 @@ def test_a_frame_whose_columns_or_column_types_are_not_the_schemas_is_refused_at
     assert [(p.table, p.line, p.column, p.message, p.kind) for p in extra] == [("things", 1, "extra", "column does not match the schema", "frame-columns")]
     retyped = schema_problems(schema, frame.assign(n=frame["n"].astype("float64")), table)
     assert [(p.table, p.line, p.column, p.message, p.kind) for p in retyped] == [("things", 1, "n", "dtype('Int64'): float64", "dtype")]
+
+
+def test_key_problems_name_the_values_and_the_key_they_are_missing_from():
+    from ddsc.validation.checks import table_schema
+
+    parents = Table.from_resource({"name": "parents", "path": "tables/parents.csv"}, {"fields": [{"name": "p1"}, {"name": "p2"}], "primaryKey": ["p1", "p2"]})
+    things = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {
+        "fields": [{"name": "thing_id"}, {"name": "a"}, {"name": "b"}, {"name": "other", "constraints": {"required": True}}, {"name": "self_id"}],
+        "primaryKey": ["thing_id"], "foreignKeys": [{"fields": ["a", "b"], "reference": {"resource": "parents", "fields": ["p1", "p2"]}},
+                                                    {"fields": "self_id", "reference": {"resource": "things", "fields": "thing_id"}}]})
+    frames = {"parents": parents.typed(pd.DataFrame({"p1": ["x"], "p2": ["y"]}, dtype="string")),
+              "things": things.typed(pd.DataFrame({"thing_id": ["t1", "t1", "t3"], "a": ["x", "x", "z"], "b": ["y", "q", "y"],
+                                                   "other": ["o", None, "o"], "self_id": [None, "t9", "t1"]}, dtype="string"))}
+    schema = table_schema(things, {"things": things, "parents": parents}, frames)
+    found = [(p.line, p.column, p.message, p.kind) for p in schema_problems(schema, frames["things"], things)]
+    assert found == [(2, "thing_id", "duplicate primary key 't1'", "primary-key"),
+                     (3, "a", "('x', 'q') not found in parents.(p1, p2)", "foreign-key"),  # each part exists alone: the pair does not
+                     (3, "other", "required value is missing", "required"),
+                     (3, "self_id", "'t9' not found in things.thing_id", "foreign-key"),
+                     (3, "thing_id", "duplicate primary key 't1'", "primary-key"),
+                     (4, "a", "('z', 'y') not found in parents.(p1, p2)", "foreign-key")]
