@@ -211,3 +211,20 @@ def test_a_citation_row_without_a_table_name_cites_no_record(minimal):
     frames = dict(tables) | {CITATION_TABLE: links}
     assert (table, line_of(0), key, "uncited") in _problems(model, frames, table, "uncited")
     assert not _problems(model, frames, CITATION_TABLE, "citation-target")  # nor is the row judged against any table: its missing name is a required problem
+
+
+def test_citation_problems_say_which_record_and_which_table(minimal):
+    model, tables = minimal
+    table = CITED[0]
+    key = model[table].primary_key[0]
+    record = tables[table][key].iloc[0]
+    links = tables[CITATION_TABLE]
+    frames = dict(tables) | {CITATION_TABLE: links[~((links["table_name"] == table) & (links["record_id"] == record))].reset_index(drop=True)}
+    uncited = [p for p in schema_problems(table_schema(model[table], model, frames), frames[table], model[table]) if p.kind == "uncited"]
+    assert [p.message for p in uncited] == [f"record {str(record)!r} has no {CITATION_TABLE} row with a locator"]
+    links = tables[CITATION_TABLE].copy()
+    row = links.index[links["table_name"] == table][0]
+    links.loc[row, "record_id"] = "zz_no_such_record"
+    frames = dict(tables) | {CITATION_TABLE: links}
+    target = [p for p in schema_problems(table_schema(model[CITATION_TABLE], model, frames), links, model[CITATION_TABLE]) if p.kind == "citation-target"]
+    assert [(p.line, p.message) for p in target] == [(line_of(row), f"'zz_no_such_record' not found in {table}")]
