@@ -34,3 +34,9 @@ def test_options_come_in_any_order(argv, tmp_path, capsys):
 
 def test_an_unknown_format_is_a_usage_error(capsys):
     assert main(["cite", "--format", "mla", "--root", str(ROOT)]) == 2
+
+
+def test_help_alone_lists_the_commands(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python build.py [-h]") and all(command in out for command in COMMANDS)

@@ -78,3 +78,10 @@ def test_dash_bullet_removes_only_a_leading_list_dash():
     out, hit = cleaning.dash_bullet(pd.Series(["-National Academy (3) -Communications", "- 0", "-5", "--x", "HQ- RABAT", None], dtype="string"))
     assert [None if pd.isna(v) else v for v in out] == ["National Academy (3) -Communications", "- 0", "-5", "--x", "HQ- RABAT", None]
     assert list(hit) == [True, False, False, False, False, False]
+
+
+def test_a_training_after_a_new_country_and_before_its_first_heading_stops_the_step():
+    """A country row closes the heading before it: a row under the next country needs a heading of its own."""
+    page = _page(_country("Albania"), _heading("IMET - FY 2006 DoS Training"), HEADER, _row(*TRAINING), _country("Andorra"), _row(*TRAINING))
+    with pytest.raises(ValueError, match="before any country or program heading"):
+        H.load({FILE: page}, snapshot.FIELDS)

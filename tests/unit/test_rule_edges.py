@@ -190,3 +190,37 @@ def test_key_problems_name_the_values_and_the_key_they_are_missing_from():
                      (3, "self_id", "'t9' not found in things.thing_id", "foreign-key"),
                      (3, "thing_id", "duplicate primary key 't1'", "primary-key"),
                      (4, "a", "('z', 'y') not found in parents.(p1, p2)", "foreign-key")]
+
+
+def test_a_problem_of_line_zero_keeps_its_column_and_only_a_whole_file_problem_drops_both():
+    from ddsc.package.problems import Problem
+
+    assert str(Problem("ddsc.sqlite", 0, "trainings", "a row differs", "export-value")) == "ddsc.sqlite:0:trainings: a row differs"
+    assert str(Problem("ddsc.sqlite", 0, "", "not a database", "export-value")) == "ddsc.sqlite: not a database"
+    assert str(Problem("things", 3, "", "blank line", "blank-line")) == "things:3:: blank line"
+
+
+def test_the_sqlite_checks_accept_the_minimum_and_the_maximum_themselves():
+    import sqlite3
+
+    from ddsc.package.model import Field
+
+    field = Field("n", "integer", constraints={"minimum": 1, "maximum": 3})
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE TABLE t ({field.sql_column()})")
+    db.executemany("INSERT INTO t VALUES (?)", [(1,), (3,)])
+    for outside in (0, 4):
+        try:
+            db.execute("INSERT INTO t VALUES (?)", (outside,))
+        except sqlite3.IntegrityError:
+            continue
+        raise AssertionError(f"{outside} accepted")
+
+
+def test_columns_out_of_order_are_located_at_the_first_column_found_out_of_place(tmp_path):
+    header, *rest = ROWS.strip("\n").split("\n")
+    names = header.split(",")
+    swapped = [names[0], names[2], names[1], *names[3:]]  # n and flag swapped
+    rows = "\n".join([",".join(swapped)] + [",".join(r.split(",")[i] for i in (0, 2, 1, 3, 4, 5)) for r in rest]) + "\n"
+    found = [(p.table, p.line, p.column, p.kind) for p in validate(tiny(tmp_path / "pkg", rows=rows))]
+    assert found == [("things", 1, "flag", "column-order")]

@@ -76,3 +76,14 @@ def test_a_table_that_references_itself_is_linked_neither_to_nor_from_itself():
                                    "foreignKeys": [{"fields": "parent_id", "reference": {"resource": "programs", "fields": "program_id"}}]})
     page = table_page("programs", program, pd.DataFrame({"program_id": ["a"], "parent_id": [None]}), {"programs": program})
     assert "Links to: none. Linked from: none." in page
+
+
+def test_a_year_column_empty_in_every_row_gives_way_to_the_start_date():
+    from ddsc.release.site import _years
+
+    table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": "t_id"}, {"name": "year", "type": "integer"}, {"name": "start_date", "type": "date"}],
+                                                                        "primaryKey": ["t_id"]})
+    frame = pd.DataFrame({"t_id": ["a", "b"], "year": pd.array([None, None], dtype="Int64"), "start_date": pd.to_datetime(["2001-05-01", "2004-02-02"])})
+    assert _years(table, frame) == "2001-2004"
+    assert _years(table, frame.assign(year=pd.array([1999, 2002], dtype="Int64"))) == "1999-2002"
+    assert _years(table, frame.assign(start_date=pd.NaT, year=pd.array([None, None], dtype="Int64"))) == ""
