@@ -184,6 +184,25 @@ def test_in_a_year_of_two_states_the_country_is_placed_in_the_later_and_a_censor
     assert panels.country_state_years(panels.country_states(ended), 1999, 2012)["year"].tolist() == list(range(2000, 2011))
 
 
+def test_a_country_ending_before_a_spell_its_list_leaves_running_is_not_carried_on():
+    tables = _tables(countries=[("XXX", 5, None, None, "2012-06-30")], states=[("cow", 5, "XXX")], spells=[("cow", 5, "2000-01-01", "2024-12-31", True)])
+    out = panels.country_states(tables)
+    assert out["end_date"].tolist() == [pd.Timestamp("2012-06-30")] and not bool(out["censored"][0])
+    assert panels.country_state_years(out, 2010, 2026)["year"].tolist() == [2010, 2011, 2012]
+
+
+def test_the_states_an_unresolved_training_may_belong_to_are_unknown_in_its_year_and_other_states_are_counted():
+    placed = pd.DataFrame({"system": ["cow"] * 3, "code": pd.array([540, None, 2], dtype="Int64"), "year": [2019, 2019, 2019],
+                           "title10": [True, False, True], "title22": [False, True, False], "students": pd.array([1, 2, 3], dtype="Int64"),
+                           "cost": pd.array([10.0, None, 5.0], dtype="Float64"), "no_cost": [False, True, False],
+                           "candidates": pd.array([None, "AGO BEN", None], dtype="string")})
+    placed.attrs["crosswalk"] = pd.DataFrame({"country_id": pd.array(["AGO", "BEN", "USA"], dtype="string"), "system": ["cow"] * 3,
+                                              "code": pd.array([540, 434, 2], dtype="Int64"), "year": [2019] * 3})
+    frame = pd.DataFrame({"system": ["cow"] * 4, "code": pd.array([540, 434, 2, 2], dtype="Int64"), "year": [2019, 2019, 2019, 2018]})
+    out = panels._with_trainings(frame, placed)
+    assert [None if pd.isna(v) else int(v) for v in out["us_trainings"]] == [None, None, 1, None]  # 2018: no report covers it
+
+
 # --- the shipped panel, recomputed cell by cell ----------------------------------------------------------
 
 def _d(text):

@@ -30,3 +30,26 @@ def test_an_old_release_with_other_sums_or_other_files_is_not_the_same(tmp_path)
     (extra / "b.csv").write_text("y\n")
     assert not _same_folder(extra, new)
     assert not _same_folder(tmp_path / "missing", new)
+
+
+def test_a_release_zip_that_differs_is_not_replaced_without_force(tmp_path):
+    import pytest
+
+    from ddsc.package.source import Source
+    from ddsc.release.write import ReleaseExists, write_release
+    from ddsc.validation.validate import check
+    from tests.fixtures.tiny import tiny
+
+    report = check(Source(tiny(tmp_path / "pkg"), snapshot=True))
+    out = tmp_path / "dist"
+    folder, archive, written = write_release(report, out)
+    assert written and not write_release(report, out)[2]  # the same release again: nothing written
+    archive.write_bytes(archive.read_bytes() + b"edited")
+    edited = archive.read_bytes()
+    with pytest.raises(ReleaseExists):
+        write_release(report, out)
+    assert archive.read_bytes() == edited
+    shutil.rmtree(folder)  # the folder gone, the zip still another: still refused
+    with pytest.raises(ReleaseExists):
+        write_release(report, out)
+    assert write_release(report, out, force=True)[2] and archive.read_bytes() != edited
