@@ -224,3 +224,21 @@ def test_columns_out_of_order_are_located_at_the_first_column_found_out_of_place
     rows = "\n".join([",".join(swapped)] + [",".join(r.split(",")[i] for i in (0, 2, 1, 3, 4, 5)) for r in rest]) + "\n"
     found = [(p.table, p.line, p.column, p.kind) for p in validate(tiny(tmp_path / "pkg", rows=rows))]
     assert found == [("things", 1, "flag", "column-order")]
+
+
+def test_a_failing_cell_is_quoted_as_written_when_the_text_is_given_and_as_its_number_otherwise():
+    from ddsc.validation.checks import table_schema
+
+    parents = Table.from_resource({"name": "parents", "path": "tables/parents.csv"}, {"fields": [{"name": "code", "type": "integer"}], "primaryKey": ["code"]})
+    things = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {
+        "fields": [{"name": "thing_id"}, {"name": "code", "type": "integer", "constraints": {"minimum": 10}}], "primaryKey": ["thing_id"],
+        "foreignKeys": [{"fields": "code", "reference": {"resource": "parents", "fields": "code"}}]})
+    text = pd.DataFrame({"thing_id": ["a", "b"], "code": ["05", "12"]}, dtype="string")
+    frames = {"things": things.typed(text), "parents": parents.typed(pd.DataFrame({"code": ["12"]}, dtype="string"))}
+    schema = table_schema(things, {"things": things, "parents": parents}, frames)
+    typed = {(p.kind, p.message) for p in schema_problems(schema, frames["things"], things)}
+    assert typed == {("foreign-key", "5 not found in parents.code"), ("range", "value 5 fails check: minimum 10")}
+    written = {(p.kind, p.message) for p in schema_problems(schema, frames["things"], things, text=text)}
+    assert written == {("foreign-key", "'05' not found in parents.code"), ("range", "value '05' fails check: minimum 10")}
+    swapped = schema_problems(schema, frames["things"][["code", "thing_id"]], things)
+    assert {(p.line, p.kind) for p in swapped} == {(1, "frame-columns")} and all(p.message.startswith("column_ordered: ") for p in swapped)
