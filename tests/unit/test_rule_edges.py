@@ -241,4 +241,5 @@ def test_a_failing_cell_is_quoted_as_written_when_the_text_is_given_and_as_its_n
     written = {(p.kind, p.message) for p in schema_problems(schema, frames["things"], things, text=text)}
     assert written == {("foreign-key", "'05' not found in parents.code"), ("range", "value '05' fails check: minimum 10")}
     swapped = schema_problems(schema, frames["things"][["code", "thing_id"]], things)
-    assert {(p.line, p.kind) for p in swapped} == {(1, "frame-columns")} and all(p.message.startswith("column_ordered: ") for p in swapped)
+    header = [p for p in swapped if p.line == 1]
+    assert header and all(p.kind == "frame-columns" and p.message.startswith("column_ordered: ") for p in header)
