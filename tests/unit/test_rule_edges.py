@@ -3,6 +3,7 @@ a citation without a locator, the cap on problems kept per table, and a bad cell
 
 import pandas as pd
 import pandera.pandas as pa
+import pytest
 
 from ddsc.package.descriptor import read_model
 from ddsc.package.kinds import check
@@ -243,3 +244,58 @@ def test_a_failing_cell_is_quoted_as_written_when_the_text_is_given_and_as_its_n
     swapped = schema_problems(schema, frames["things"][["code", "thing_id"]], things)
     header = [p for p in swapped if p.line == 1]
     assert header and all(p.kind == "frame-columns" and p.message.startswith("column_ordered: ") for p in header)
+
+
+def _two_tables():
+    parents = Table.from_resource({"name": "parents", "path": "tables/parents.csv"}, {"fields": [{"name": "p"}], "primaryKey": ["p"]})
+    things = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {
+        "fields": [{"name": "thing_id"}, {"name": "p"}, {"name": "n", "type": "integer", "constraints": {"minimum": 10}}], "primaryKey": ["thing_id"],
+        "foreignKeys": [{"fields": "p", "reference": {"resource": "parents", "fields": "p"}}]})
+    frame = things.typed(pd.DataFrame({"thing_id": ["a", "b", "c"], "p": ["x", "y", "z"], "n": ["1", "2", "3"]}, dtype="string"))
+    return parents, things, frame
+
+
+def test_a_foreign_key_to_a_table_not_given_is_not_judged():
+    from ddsc.validation.checks import table_schema
+
+    parents, things, frame = _two_tables()
+    schema = table_schema(things, {"things": things, "parents": parents}, {"things": frame})
+    assert {p.kind for p in schema_problems(schema, frame, things)} == {"range"}
+
+
+def test_cells_already_reported_are_skipped_and_the_rest_still_reported():
+    from ddsc.validation.checks import table_schema
+
+    parents, things, frame = _two_tables()
+    schema = table_schema(things, {"things": things, "parents": parents}, {"things": frame})
+    found = [(p.line, p.column) for p in schema_problems(schema, frame, things, skip={(0, "n")})]
+    assert found == [(3, "n"), (4, "n")]
+
+
+def test_every_problem_beyond_the_cap_is_counted():
+    table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": "n", "type": "integer"}]})
+    schema = pa.DataFrameSchema({"n": pa.Column("Int64", checks=[check(lambda s: s < 0, "negative", "range")])}, name="t")
+    problems = schema_problems(schema, pd.DataFrame({"n": pd.array(range(MAX_PER_TABLE + 3), dtype="Int64")}), table)
+    assert [p.more for p in problems if p.kind == "more-problems"] == [3]
+
+
+def test_a_check_that_fails_where_no_cell_can_be_located_is_reported_once_as_unlocated():
+    table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": "n", "type": "integer"}]})
+    schema = pa.DataFrameSchema({"n": pa.Column("Int64")}, checks=[check(lambda f: pd.Series(False, index=f.index), "a target check", "citation-target")], name="t")
+    problems = schema_problems(schema, pd.DataFrame({"n": pd.array([1, 2], dtype="Int64")}), table)  # no record_id column to locate it at
+    assert [(p.table, p.line, p.column, p.message, p.kind) for p in problems] == [("t", 1, "", "check failed: a target check", "unlocated")]
+
+
+def test_the_public_pandera_schemas_judge_citation_targets_against_the_tables_given(tmp_path):
+    from ddsc import api
+    from ddsc.package.descriptor import CITATION_TABLE
+    from tests.fixtures.make_fixtures import HERE, assemble
+
+    root = assemble(HERE / "minimal", tmp_path / "pkg")
+    tables = api.load(root, verify=False)
+    links = tables[CITATION_TABLE].copy()
+    links.loc[0, "record_id"] = "zz_no_such_record"
+    schemas = api.pandera_schemas(tables | {CITATION_TABLE: links}, root)
+    with pytest.raises(pa.errors.SchemaErrors) as err:
+        schemas[CITATION_TABLE].validate(links, lazy=True)
+    assert "zz_no_such_record" in set(err.value.failure_cases["failure_case"].astype(str))
