@@ -299,3 +299,19 @@ def test_the_public_pandera_schemas_judge_citation_targets_against_the_tables_gi
     with pytest.raises(pa.errors.SchemaErrors) as err:
         schemas[CITATION_TABLE].validate(links, lazy=True)
     assert "zz_no_such_record" in set(err.value.failure_cases["failure_case"].astype(str))
+
+
+def test_messages_of_composite_keys_free_text_patterned_text_and_cells_of_the_wrong_type():
+    from ddsc.validation.checks import table_schema
+
+    table = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {
+        "fields": [{"name": "a"}, {"name": "b"}, {"name": "code", "constraints": {"pattern": "^-?[a-z]+ ?$"}}, {"name": "note"}, {"name": "n", "type": "integer"}],
+        "primaryKey": ["a", "b"]})
+    frame = table.typed(pd.DataFrame({"a": ["x", "x"], "b": ["y", "y"], "code": ["-abc ", "ok"], "note": ["fine", " lead"], "n": ["1", "2"]}, dtype="string"))
+    frame["n"] = pd.Series([1, "x"], dtype=object)  # a frame built by hand, not read: a cell of another type
+    found = [(p.line, p.column, p.message, p.kind) for p in schema_problems(table_schema(table, {"things": table}, {"things": frame}), frame, table)]
+    assert found == [(2, "a, b", "duplicate primary key ('x', 'y')", "primary-key"),
+                     (2, "code", "value '-abc ' fails check: no leading or trailing whitespace", "whitespace"),  # its pattern, not the formula rule, judges the dash
+                     (3, "a, b", "duplicate primary key ('x', 'y')", "primary-key"),
+                     (3, "n", "value 'x' has the wrong type: dtype('Int64')", "dtype"),
+                     (3, "note", "value ' lead' fails check: no leading or trailing whitespace", "whitespace")]
