@@ -276,7 +276,7 @@ def test_every_problem_beyond_the_cap_is_counted():
     table = Table.from_resource({"name": "t", "path": "tables/t.csv"}, {"fields": [{"name": "n", "type": "integer"}]})
     schema = pa.DataFrameSchema({"n": pa.Column("Int64", checks=[check(lambda s: s < 0, "negative", "range")])}, name="t")
     problems = schema_problems(schema, pd.DataFrame({"n": pd.array(range(MAX_PER_TABLE + 3), dtype="Int64")}), table)
-    assert [p.more for p in problems if p.kind == "more-problems"] == [3]
+    assert [(p.table, p.more) for p in problems if p.kind == "more-problems"] == [("t", 3)]
 
 
 def test_a_check_that_fails_where_no_cell_can_be_located_is_reported_once_as_unlocated():

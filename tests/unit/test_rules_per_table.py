@@ -228,3 +228,13 @@ def test_citation_problems_say_which_record_and_which_table(minimal):
     frames = dict(tables) | {CITATION_TABLE: links}
     target = [p for p in schema_problems(table_schema(model[CITATION_TABLE], model, frames), links, model[CITATION_TABLE]) if p.kind == "citation-target"]
     assert [(p.line, p.message) for p in target] == [(line_of(row), f"'zz_no_such_record' not found in {table}")]
+
+
+UNCITED = [t.name for t in _model().values() if not t.cited and len(t.primary_key) == 1]
+
+
+@pytest.mark.parametrize("table", UNCITED[:1])
+def test_a_table_that_is_not_cited_is_not_asked_for_citations(minimal, table):
+    model, tables = minimal
+    assert not [p for p in schema_problems(table_schema(model[table], model, tables), tables[table], model[table]) if p.kind == "uncited"]
+    assert not [c for c in table_schema(model[table], model, tables).checks if "uncited" in getattr(c, "kinds", ())]
