@@ -1,0 +1,101 @@
+"""Each package rule's problem read whole (table, line, column, message and kind) on small inputs written here:
+cycles of a self-reference, overlapping spells of an entity keyed by one field, years a panel's state or dyad
+is not a member, versions that disagree, and an authority table without the statutes it names."""
+
+import pandas as pd
+
+from ddsc.package.descriptor import read_model
+from ddsc.package.model import Table
+from ddsc.package.source import Source
+from ddsc.validation.rules import authority_problems, cycle_problems, panel_problems, spell_problems, version_problems
+from tests.conftest import ROOT
+
+MODEL = read_model(Source(ROOT))[1]
+
+
+def _whole(problems):
+    return [(p.table, p.line, p.column, p.message, p.kind) for p in problems]
+
+
+def _strings(**columns):
+    return pd.DataFrame({name: pd.array(values, dtype="string") for name, values in columns.items()})
+
+
+def test_each_node_of_a_cycle_is_located_at_its_own_row_with_the_path_that_comes_back_to_it():
+    table = Table.from_resource({"name": "units", "path": "tables/units.csv"}, {
+        "fields": [{"name": "unit_id"}, {"name": "parent_id"}], "primaryKey": ["unit_id"],
+        "foreignKeys": [{"fields": ["parent_id"], "reference": {"resource": "", "fields": ["unit_id"]}}]})
+    frame = _strings(unit_id=["top", "a", "b", "c", "d"], parent_id=[None, "b", "c", "a", "top"])
+    assert _whole(cycle_problems({"units": frame}, {"units": table})) == [
+        ("units", 3, "parent_id", "cycle in parent_id: a -> b -> c -> a", "cycle"),
+        ("units", 4, "parent_id", "cycle in parent_id: b -> c -> a -> b", "cycle"),
+        ("units", 5, "parent_id", "cycle in parent_id: c -> a -> b -> c", "cycle"),
+    ]
+
+
+def test_spells_of_an_entity_keyed_by_one_field_may_not_overlap_and_the_message_names_both():
+    table = Table.from_resource({"name": "terms", "path": "tables/terms.csv"}, {
+        "fields": [{"name": "office"}, {"name": "start_date", "type": "date"}, {"name": "end_date", "type": "date"}],
+        "primaryKey": ["office", "start_date"]})
+    frame = pd.DataFrame({"office": pd.array(["x", "x", "y"], dtype="string"),
+                          "start_date": pd.to_datetime(["2000-01-01", "2001-03-01", "2001-03-01"]),
+                          "end_date": pd.to_datetime(["2001-06-30", "2002-01-01", "2002-01-01"])})
+    assert _whole(spell_problems({"terms": frame}, {"terms": table})) == [
+        ("terms", 3, "start_date", "spell of (x) from 2001-03-01 overlaps the spell from 2000-01-01 to 2001-06-30 (line 2)", "membership-overlap")]
+
+
+def _memberships(*rows):
+    return pd.DataFrame({"system": pd.array([r[0] for r in rows], dtype="string"), "code": pd.array([r[1] for r in rows], dtype="Int64"),
+                         "start_date": pd.to_datetime([r[2] for r in rows]), "end_date": pd.to_datetime([r[3] for r in rows]),
+                         "censored": pd.array([False] * len(rows), dtype="boolean")})
+
+
+def test_a_panel_row_outside_the_membership_names_its_state_or_dyad_and_the_year():
+    members = _memberships(("cow", 2, "2000-01-01", "2002-12-31"), ("cow", 20, "2000-01-01", "2001-12-31"))
+    country = pd.DataFrame({"system": pd.array(["cow"] * 4, dtype="string"), "ccode": pd.array([2, 2, 2, 2], dtype="Int64"),
+                            "year": pd.array([2000, 2001, 2002, 2003], dtype="Int64")})
+    assert _whole(panel_problems({"state_memberships": members, "states": pd.DataFrame(), "country_years_cow": country}, MODEL)) == [
+        ("country_years_cow", 5, "year", "(cow, 2) is not a member of the state system in 2003 (state_memberships)", "non-member-year"),
+        ("country_years_cow", 6, "year", "(cow, 20) has no row for 2000, a year it is a member (state_memberships)", "panel-gap"),
+        ("country_years_cow", 6, "year", "(cow, 20) has no row for 2001, a year it is a member (state_memberships)", "panel-gap")]
+    dyads = pd.DataFrame({"system": pd.array(["cow"] * 3, dtype="string"), "ccode1": pd.array([2, 2, 2], dtype="Int64"),
+                          "ccode2": pd.array([20, 20, 20], dtype="Int64"), "year": pd.array([2000, 2001, 2002], dtype="Int64")})
+    assert _whole(panel_problems({"state_memberships": members, "states": pd.DataFrame(), "dyad_years_cow": dyads}, MODEL)) == [
+        ("dyad_years_cow", 4, "year", "(cow, 2, 20) are not both members of the state system in 2002 (state_memberships)", "non-member-year")]
+
+
+CHANGES = "# Changes\n\n## [1.0.0]\n"
+
+
+def test_a_package_without_a_version_is_quoted_empty():
+    assert _whole(version_problems({}, "version: 1.0.0\n", CHANGES)) == [
+        ("datapackage.json", 1, "version", "version '' is not MAJOR.MINOR.PATCH", "version"),
+        ("CITATION.cff", 1, "version", "version '1.0.0' differs from datapackage.json ''", "version"),
+        ("CHANGES.md", 1, "", "no entry '## []' for the package version", "version"),
+    ]
+
+
+def test_a_citation_giving_its_version_twice_and_a_zenodo_record_that_differs_are_each_located():
+    problems = version_problems({"version": "1.0.0"}, "version: 1.0.0\nversion: 1.0.1\n", CHANGES, zenodo={"version": "1.0.1"})
+    assert _whole(problems) == [
+        ("CITATION.cff", 1, "version", "version is given 2 times", "version"),
+        (".zenodo.json", 1, "version", "version '1.0.1' differs from datapackage.json '1.0.0'", "version"),
+    ]
+
+
+def test_a_pyproject_that_is_not_toml_is_located_at_its_line_and_the_message_drops_the_position():
+    problems = version_problems({"version": "1.0.0"}, "version: 1.0.0\n", CHANGES, pyproject='[project]\nname = "x"\nversion 1.0\n')
+    assert _whole(problems) == [("pyproject.toml", 3, "", "not valid TOML: Expected '=' after a key in a key/value pair", "version")]
+
+
+def test_authorities_without_the_statutes_table_are_left_to_the_foreign_key_rule():
+    authorities = _strings(program_id=["p"], statute_id=["s"], act_public_law=[None], act_enacted_date=[None])
+    assert authority_problems({"program_authorities": authorities}, MODEL) == []
+
+
+def test_a_composite_key_with_an_empty_part_still_looks_like_the_same_key_in_latin():
+    from ddsc.validation.rules import look_alike_problems
+
+    table = Table.from_resource({"name": "pairs", "path": "tables/pairs.csv"}, {"fields": [{"name": "a"}, {"name": "b"}], "primaryKey": ["a", "b"]})
+    frame = _strings(a=["P1", "\u04201"], b=[None, None])  # Latin P, then Cyrillic Er; the second part empty in both
+    assert [(p.table, p.line, p.column, p.kind) for p in look_alike_problems({"pairs": frame}, {"pairs": table})] == [("pairs", 3, "a, b", "look-alike-key")]
