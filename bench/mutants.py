@@ -1,6 +1,7 @@
 """A seeded random sample of mutmut's mutants, run and scored per area.
 
-    python bench/mutants.py run verify            # mutmut runs the sample of one area (its names drawn again, same seed)
+    python bench/mutants.py run verify            # mutmut runs the first sample of one area (its names drawn again, same seed)
+    python bench/mutants.py --round 2 run         # a second sample of every area, of mutants the first did not draw
     python bench/mutants.py report                # the score of each area's sample, with its 95% interval and survivors
 
 mutmut (``[tool.mutmut]`` in pyproject.toml) lists every mutant of the mutated modules in ``mutants/**/*.meta``
@@ -53,9 +54,13 @@ def results(area: str) -> dict[str, int | None]:
     return codes
 
 
-def sample(area: str, size: int = SIZE) -> list[str]:
-    names = sorted(results(area))
-    return sorted(random.Random(f"{SEED}:{area}").sample(names, min(size, len(names))))
+def sample(area: str, round_: int = 1, size: int = SIZE) -> list[str]:
+    """The mutants of round ``round_``: drawn from those no earlier round drew, so that a round written after the
+    tests for the survivors of the rounds before it measures the tests on mutants they were not written for."""
+    earlier = {name for r in range(1, round_) for name in sample(area, r, size)}
+    names = sorted(set(results(area)) - earlier)
+    seed = f"{SEED}:{area}" + (f":{round_}" if round_ > 1 else "")
+    return sorted(random.Random(seed).sample(names, min(size, len(names))))
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -67,18 +72,19 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (centre - half, centre + half)
 
 
-def report(areas: list[str]) -> None:
+def report(areas: list[str], round_: int) -> None:
     print("| area | mutants | sample run | killed | survived | score | 95% interval |")
     print("|---|---|---|---|---|---|---|")
     survivors = []
     for area in areas:
         codes = results(area)
-        ran = [(name, status_by_exit_code[codes[name]]) for name in sample(area)]
+        drawn = sample(area, round_)
+        ran = [(name, status_by_exit_code[codes[name]]) for name in drawn]
         ran = [(name, status) for name, status in ran if status in KILLED | SURVIVED]
         killed = sum(status in KILLED for _, status in ran)
         low, high = wilson(killed, len(ran))
         score = f"{killed / len(ran):.0%}" if ran else ""
-        print(f"| {area} | {len(codes):,} | {len(ran)} of {len(sample(area))} | {killed} | {len(ran) - killed} | {score} | {low:.0%}-{high:.0%} |")
+        print(f"| {area} | {len(codes):,} | {len(ran)} of {len(drawn)} | {killed} | {len(ran) - killed} | {score} | {low:.0%}-{high:.0%} |")
         survivors += [f"{name} ({status})" for name, status in ran if status in SURVIVED]
     print("\nsurvivors:", *survivors, sep="\n")
 
@@ -87,12 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["run", "report", "list"])
     parser.add_argument("areas", nargs="*", default=list(AREAS))
+    parser.add_argument("--round", type=int, default=1, dest="round_", help="which sample: each round draws mutants no earlier round drew")
     parser.add_argument("--children", type=int, default=2)
     args = parser.parse_args(argv)
     if args.command == "report":
-        report(args.areas)
+        report(args.areas, args.round_)
         return 0
-    names = [name for area in args.areas for name in sample(area)]
+    names = [name for area in args.areas for name in sample(area, args.round_)]
     if args.command == "list":
         print(*names, sep="\n")
         return 0
