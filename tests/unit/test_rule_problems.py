@@ -99,3 +99,32 @@ def test_a_composite_key_with_an_empty_part_still_looks_like_the_same_key_in_lat
     table = Table.from_resource({"name": "pairs", "path": "tables/pairs.csv"}, {"fields": [{"name": "a"}, {"name": "b"}], "primaryKey": ["a", "b"]})
     frame = _strings(a=["P1", "\u04201"], b=[None, None])  # Latin P, then Cyrillic Er; the second part empty in both
     assert [(p.table, p.line, p.column, p.kind) for p in look_alike_problems({"pairs": frame}, {"pairs": table})] == [("pairs", 3, "a, b", "look-alike-key")]
+
+
+def _statutes(**columns):
+    frame = _strings(**{c: v for c, v in columns.items() if not c.endswith("_date")})
+    for c, v in columns.items():
+        if c.endswith("_date"):
+            frame[c] = pd.to_datetime(pd.Series(v))
+    return frame
+
+
+def test_an_authority_without_its_act_names_the_program_the_instrument_and_the_note_wanted():
+    from ddsc.validation.rules import NOT_CONFIRMED
+
+    statutes = _statutes(statute_id=["s"], instrument_type=["code_section"], notes=[None])
+    authorities = _strings(program_id=["p"], statute_id=["s"], act_public_law=[None]).assign(act_enacted_date=pd.to_datetime(pd.Series([None])))
+    assert _whole(authority_problems({"program_authorities": authorities, "statutes": statutes}, MODEL)) == [
+        ("program_authorities", 2, "act_public_law",
+         f"p -> s: no Public Law and enactment date of its act, and statutes.notes of s does not say the enacting law was '{NOT_CONFIRMED}'", "act-unknown")]
+
+
+def test_an_end_date_sets_the_clock_of_an_old_signature_and_a_statute_without_a_status_is_not_judged():
+    from ddsc.validation.rules import NO_ENTRY_INTO_FORCE, signed_problems
+
+    statutes = _statutes(statute_id=["old", "no_status", "ended"], agreement_family=["status_of_forces"] * 3, status=["signed", None, "expired"],
+                         notes=[None] * 3, signed_date=["2020-01-01", "2020-01-01", "2000-01-01"], in_force_date=[None, None, "2000-06-01"],
+                         end_date=[None, None, "2021-06-01"])
+    assert _whole(signed_problems({"statutes": statutes}, MODEL)) == [
+        ("statutes", 2, "status", f"old is only signed (2020-01-01) more than a year before 2021-06-01, without an entry into force or a note "
+         f"'{NO_ENTRY_INTO_FORCE}: <what was searched>'", "entry-into-force")]
