@@ -12,6 +12,7 @@ from tests.unit.test_panel_rules import STATES, _frame, _series, tables
 
 def _world() -> dict:
     t = tables()
+    t["state_memberships"]["start_date"] = pd.Timestamp("2005-01-01")  # members from 2005: the panels start there
     t["countries"] = _frame([(c, code, None, None, None) for c, code in STATES.items()],
                             ["country_id", "cow_code", "gw_code", "start_date", "end_date"], dates=("start_date", "end_date"), ints=("cow_code", "gw_code"))
     philippines = _series([1, 2, 3], ["2010-03-01", "2012-05-01", "2014-01-01"])
@@ -56,10 +57,9 @@ def test_two_plus_two_meetings_are_counted_where_the_series_is_complete_and_empt
 
 
 def test_activity_counts_follow_the_rows_of_the_frame_they_are_given():
-    t = _world()
-    frame = P.dyad_years(t, 2008, 2015)
+    frame = STEP()["dyad_years_cow"].rename(columns={"ccode1": "code1", "ccode2": "code2"})
     some = frame[(frame["code2"] == STATES["PHL"]) & (frame["year"] >= 2012)]  # an index that is not 0..n-1
-    counts = P.activity_counts(t, "two_plus_two", some, 2008, 2015)
+    counts = P.activity_counts(_world(), "two_plus_two", some, P.FIRST_YEAR, 2015)
     assert counts.index.tolist() == some.index.tolist()
     assert [None if pd.isna(v) else int(v) for v in counts] == [1, 0, 1, None]
 
