@@ -47,3 +47,13 @@ def test_the_figures_block_of_the_docs_is_rewritten_as_utf_8_whatever_the_locale
     assert figures.write_readme_figures(root) is True
     assert path.read_text(encoding="utf-8") == before + figures.figures_from_package(root) + after
     assert figures.write_readme_figures(root) is False
+
+
+def test_a_report_without_any_program_totals_line_gives_its_trainings_and_no_totals(tmp_path):
+    for rel, text in CURATION.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    tables = fmtrpt.build({f"{REPORT}/{REPORT}_Africa_fmtrpt_dedup.xml.gz": _xml([("IMET, FY 2018", [TRAINING])])}, tmp_path, {})
+    assert tables["trainings"]["training_id"].tolist() == [f"{REPORT}_000001"]
+    totals = tables["fmtr_program_totals"]
+    assert totals.empty and "totals_id" in totals and "matches" in totals

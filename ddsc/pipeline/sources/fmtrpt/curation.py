@@ -90,7 +90,7 @@ def _reconcile(lines: pd.DataFrame, trainings: pd.DataFrame) -> pd.DataFrame:
     key = pd.MultiIndex.from_frame(lines[["report_id", "block"]])
     found = blocks.reindex(key)
     out = pd.DataFrame({
-        "totals_id": (lines["report_id"] + "_" + lines["ordinal"].map("{:06d}".format)).to_numpy(),
+        "totals_id": (lines["report_id"] + "_" + lines["ordinal"].map("{:06d}".format).astype("str")).to_numpy(),  # str also when no line is left
         "report_id": lines["report_id"].to_numpy(),
         "fiscal_year": lines["fiscal_year"].to_numpy(),
         "counted": lines["counted"].to_numpy(),
