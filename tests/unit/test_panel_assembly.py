@@ -4,6 +4,7 @@ meetings counted per dyad-year only where the partner's series is known complete
 counts (each fiscal year once, with its program's Title). The values are worked out by hand here."""
 
 import pandas as pd
+import pytest
 
 from ddsc.pipeline.derived import panels as P
 from tests.conftest import shared
@@ -71,3 +72,25 @@ def test_the_trainings_of_a_country_year_are_its_counted_rows_by_title_students_
     assert philippines.loc[2010, columns].tolist() == [3, 1, 2, 6, 6.0, 1]
     assert philippines.loc[2011, columns].tolist() == [0, 0, 0, 0, 0.0, 0]  # a year a report covers: none
     assert philippines.loc[2009, columns].isna().all()  # no report covers it
+
+
+def _crosswalk_world(countries, states, spells) -> dict:
+    return {"countries": _frame(countries, ["country_id", "cow_code", "gw_code", "start_date", "end_date"], dates=("start_date", "end_date"), ints=("cow_code", "gw_code")),
+            "states": _frame(states, ["system", "code", "country_id"], ints=("code",)),
+            "state_memberships": _frame(spells, ["system", "code", "start_date", "end_date", "censored"], dates=("start_date", "end_date"), ints=("code",), booleans=("censored",))}
+
+
+def test_a_country_that_outlives_its_state_keeps_the_spells_end_and_the_codes_stay_integers():
+    world = _crosswalk_world([("XXX", 5, None, None, "2020-12-31")], [], [("cow", 5, "2000-01-01", "2010-12-31", False)])
+    out = P.country_states(world)
+    assert out[["country_id", "code", "start_date", "end_date", "basis"]].values.tolist() == [
+        ["XXX", 5, pd.Timestamp("2000-01-01"), pd.Timestamp("2010-12-31"), "country_code"]]
+    assert str(out["code"].dtype) == "Int64"
+
+
+def test_every_country_that_would_stand_for_two_states_on_one_day_is_named():
+    world = _crosswalk_world([("AAA", 1, None, None, None), ("BBB", 3, None, None, None)], [("cow", 2, "AAA"), ("cow", 4, "BBB")],
+                             [("cow", c, "2000-01-01", "2010-12-31", False) for c in (1, 2, 3, 4)])
+    with pytest.raises(ValueError) as err:
+        P.country_states(world)
+    assert str(err.value) == "countries that stand for two states of one system on one day: AAA (cow), BBB (cow)"

@@ -128,3 +128,9 @@ def test_an_end_date_sets_the_clock_of_an_old_signature_and_a_statute_without_a_
     assert _whole(signed_problems({"statutes": statutes}, MODEL)) == [
         ("statutes", 2, "status", f"old is only signed (2020-01-01) more than a year before 2021-06-01, without an entry into force or a note "
          f"'{NO_ENTRY_INTO_FORCE}: <what was searched>'", "entry-into-force")]
+
+
+def test_an_overlap_of_state_memberships_names_the_system_and_the_code():
+    spells = _memberships(("cow", 345, "1992-04-27", "2006-06-03"), ("cow", 345, "2006-06-01", "2024-12-31"))
+    assert _whole(spell_problems({"state_memberships": spells}, MODEL)) == [
+        ("state_memberships", 3, "start_date", "spell of (cow, 345) from 2006-06-01 overlaps the spell from 1992-04-27 to 2006-06-03 (line 2)", "membership-overlap")]
