@@ -1,0 +1,172 @@
+"""verify's functions on tiny inputs written here, each asserted whole: every problem with its file, line, column,
+message and kind, and every value returned, for each way a table, an export, a generated file or the table of
+published releases can differ from what the build writes."""
+
+import os
+import sqlite3
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from ddsc.package.model import Table
+from ddsc.package.source import ReleaseError, Source
+from ddsc.release.export import SQLITE, write_sqlite
+from ddsc.release.verify import (SUMS, _canonical, _rows_differ, _shown_type, _sqlite_problems, _stata_cells, _stata_problems, _value_problems,
+                                 content_problems, export_problems, published_releases)
+from ddsc.validation.validate import check
+from tests.fixtures.tiny import tiny
+from tests.unit.test_verify_edges import FIELDS, STATA, make_table, stata_bytes, typed
+
+
+def whole(problems) -> list[tuple]:
+    """Each problem as (file, line, column, message, kind): the kind is not part of a problem's equality."""
+    return [(p.table, p.line, p.column, p.message, p.kind) for p in problems]
+
+
+def fields_of(table) -> dict:
+    return {f.name: f for f in table.fields}
+
+
+def report_of(table, frame=None) -> SimpleNamespace:
+    return SimpleNamespace(model={"t": table}, tables={"t": typed(table) if frame is None else frame}, descriptor={})
+
+
+DIGEST_A, DIGEST_B = "a" * 64, "0123456789abcdef" * 4
+
+
+# --- cells compared as the CSV writes them ---------------------------------------------------------------------
+
+
+def test_date_text_read_back_as_objects_is_compared_as_a_date_and_text_that_is_no_date_as_missing():
+    day = fields_of(make_table())["day"]
+    found = _canonical(pd.Series(["2020-01-01", "2020-13-01", None, "1 May 2020"], index=[5, 6, 7, 8], dtype=object), day)
+    pd.testing.assert_series_equal(found, pd.Series(["2020-01-01", "", "", ""], dtype="string"))
+
+
+# --- values read back ------------------------------------------------------------------------------------------
+
+
+def test_an_export_of_another_row_count_is_a_value_problem_counting_rows_with_thousands_separators():
+    table = make_table([{"name": "row_id"}])
+    frame = typed(table, {"row_id": [f"r{i}" for i in range(1000)]})
+    assert whole(_value_problems(STATA, table, [frame.iloc[:999]], frame)) == [(STATA, 0, "", "t has 999 rows, the table 1,000", "export-value")]
+    assert whole(_value_problems(STATA, table, [frame, frame.iloc[:1]], frame)) == [(STATA, 0, "", "t has more than 1,000 rows, the table 1,000", "export-value")]
+
+
+# --- SQLite ----------------------------------------------------------------------------------------------------
+
+
+def test_a_sqlite_header_field_the_build_does_not_set_is_a_value_problem_naming_every_page_and_header_count(tmp_path):
+    table = make_table()
+    report = report_of(table)
+    write_sqlite(report, tmp_path)
+    db = sqlite3.connect(tmp_path / SQLITE)
+    db.execute("PRAGMA user_version = 7")
+    pages, size = db.execute("PRAGMA page_count").fetchone()[0], db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    pragmas = {"page_count": pages, "page_size": size, "freelist_count": 0, "user_version": 7, "application_id": 0}
+    assert whole(_sqlite_problems(report, tmp_path / SQLITE)) == [
+        (SQLITE, 0, "", f"holds pages, bytes or header fields the build does not write ({pragmas})", "export-value")]
+
+
+def test_the_first_differing_row_of_a_documentation_table_is_numbered_from_one_and_located_at_its_line():
+    expected = [("t", "T", 1), ("u", "U", 2), ("v", "V", 3)]
+    assert _rows_differ("_tables", list(expected), expected) == []
+    assert whole(_rows_differ("_tables", [expected[0], expected[1], ("v", "V", 3.0)], expected)) == [
+        (SQLITE, 4, "_tables", "row 3 is ('v', 'V', 3.0), the build writes ('v', 'V', 3)", "export-value")]
+    assert whole(_rows_differ("_columns", expected[:2], expected)) == [(SQLITE, 0, "_columns", "_columns has 2 rows, the build writes 3", "export-value")]
+
+
+def test_sqlite_storage_classes_are_named_as_sqlite_names_them_and_other_types_by_their_python_name():
+    assert [_shown_type(v) for v in (1, 1.5, "a", b"a", None, True)] == ["integer", "real", "text", "blob", "null", "bool"]
+
+
+# --- Stata -----------------------------------------------------------------------------------------------------
+
+
+def test_a_stata_file_of_another_dataset_label_is_refused_for_its_header():
+    table = make_table()
+    frame = typed(table)
+    retitled = Table.from_resource({"name": "t", "path": "tables/t.csv", "title": "U"}, {"fields": FIELDS, "primaryKey": ["row_id"]})
+    assert whole(_stata_problems(STATA, stata_bytes(retitled, frame), frame, table)) == [
+        (STATA, 0, "", "its header (release, byte order, dataset label, time stamp) differs from what the build writes", "export-type")]
+
+
+def test_stata_text_cells_are_the_tables_values_with_empty_text_as_none():
+    table = make_table()
+    fields = fields_of(table)
+    found = _stata_cells(pd.Series(["x", "", "y"], index=[3, 4, 5], dtype="str"), fields["note"])  # text as pandas reads it from Stata
+    pd.testing.assert_series_equal(found, pd.Series(["x", None, "y"], dtype=object))
+    assert found.tolist() == ["x", None, "y"]
+
+
+# --- the exports of a release ----------------------------------------------------------------------------------
+
+
+def test_a_sqlite_file_that_is_a_symbolic_link_is_a_value_problem_giving_the_reason(tmp_path):
+    report = report_of(make_table())
+    (tmp_path / "elsewhere.sqlite").write_bytes(b"SQLite format 3\0")
+    (tmp_path / "release").mkdir()
+    os.symlink(tmp_path / "elsewhere.sqlite", tmp_path / "release" / SQLITE)
+    assert whole(export_problems(report, Source(tmp_path / "release"))) == [
+        (SQLITE, 0, "", f"{SQLITE}: is or passes through a symbolic link", "export-value")]
+
+
+def test_a_sqlite_file_that_is_no_database_is_a_value_problem_naming_the_error(tmp_path):
+    report = report_of(make_table())
+    (tmp_path / SQLITE).write_bytes(b"not a database, " * 64)
+    assert whole(export_problems(report, Source(tmp_path))) == [
+        (SQLITE, 0, "", "not a readable SQLite database (DatabaseError: file is not a database)", "export-value")]
+
+
+# --- the release as a whole ------------------------------------------------------------------------------------
+
+
+def test_a_site_that_cannot_be_drawn_names_the_missing_module_and_is_not_checked(tmp_path, monkeypatch):
+    import ddsc.release.site
+
+    package = tiny(tmp_path / "pkg")
+    (package / "site").mkdir()
+    (package / "site" / "extra.html").write_text("<p>x</p>\n", encoding="utf-8")
+    source = Source(package)
+    report = check(source)
+
+    def no_matplotlib(*args):
+        raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+
+    monkeypatch.setattr(ddsc.release.site, "site_files", no_matplotlib)
+    found = [p for p in whole(content_problems(report, source, {})) if p[4] != "missing-file"]
+    assert found == [("site", 0, "", "cannot be checked: matplotlib is not installed (pip install 'ddsc[build]')", "generated-file")]
+
+    def unnamed(*args):
+        raise ImportError("cannot import name 'pyplot'")
+
+    monkeypatch.setattr(ddsc.release.site, "site_files", unnamed)
+    found = [p for p in whole(content_problems(report, source, {})) if p[4] != "missing-file"]
+    assert found == [("site", 0, "", "cannot be checked: cannot import name 'pyplot' is not installed (pip install 'ddsc[build]')", "generated-file")]
+
+
+def test_a_package_folder_lacks_every_file_the_build_writes_and_holds_none_it_does_not(tmp_path):
+    package = tiny(tmp_path / "pkg")
+    (package / "notes.txt").write_text("mine\n", encoding="utf-8")
+    source = Source(package)
+    report = check(source)
+    missing = ["R/read_ddsc.R", "README.md", SUMS, SQLITE, "docs/codebook.md", "metadata.json", "parquet/things.parquet", "site/index.html",
+               "site/style.css", "site/tables/things.html", "stata/things.dta"]
+    assert whole(content_problems(report, source, {})) == [("notes.txt", 0, "", "a file the build does not write", "unexpected-file")] + [
+        (rel, 0, "", "missing: the build writes it into every release", "missing-file") for rel in missing]
+
+
+# --- published releases ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("row", [
+    f"1.0.0,{DIGEST_A},2026-1-01", f"1.0.0,{DIGEST_A}", f"1.0,{DIGEST_A},2026-01-01", f"1.0.0,{DIGEST_A.upper()},2026-01-01", f"1.0.0,{DIGEST_A},2026-01-01,x",
+])
+def test_a_published_row_without_a_version_a_lower_case_digest_and_a_date_is_refused_at_its_line(tmp_path, row):
+    table = tmp_path / "published.csv"
+    table.write_text(f"version,sums_sha256,date\n0.9.0,{DIGEST_B},2025-12-31\n{row}\n", encoding="utf-8")
+    with pytest.raises(ReleaseError) as refused:
+        published_releases(table)
+    assert str(refused.value) == "published.csv:3: not a version, a SHA-256 in lower-case hex and a date"
