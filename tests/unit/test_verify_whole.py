@@ -4,6 +4,7 @@ published releases can differ from what the build writes."""
 
 import os
 import sqlite3
+import struct
 from types import SimpleNamespace
 
 import pandas as pd
@@ -12,11 +13,11 @@ import pytest
 from ddsc.package.model import Table
 from ddsc.package.source import ReleaseError, Source
 from ddsc.release.export import SQLITE, write_sqlite
-from ddsc.release.verify import (SUMS, _canonical, _rows_differ, _shown_type, _sqlite_problems, _stata_cells, _stata_problems, _value_problems,
-                                 content_problems, export_problems, published_releases)
+from ddsc.release.verify import (SUMS, _canonical, _rows_differ, _shown_type, _sqlite_problems, _stata_cells, _stata_layout, _stata_problems, _value_problems,
+                                 content_problems, export_problems, published_releases, stata_proxy)
 from ddsc.validation.validate import check
 from tests.fixtures.tiny import tiny
-from tests.unit.test_verify_edges import FIELDS, STATA, make_table, stata_bytes, typed
+from tests.unit.test_verify_edges import FIELDS, STATA, TEXT, make_table, stata_bytes, typed
 
 
 def whole(problems) -> list[tuple]:
@@ -170,3 +171,93 @@ def test_a_published_row_without_a_version_a_lower_case_digest_and_a_date_is_ref
     with pytest.raises(ReleaseError) as refused:
         published_releases(table)
     assert str(refused.value) == "published.csv:3: not a version, a SHA-256 in lower-case hex and a date"
+
+
+# --- more of each function, asserted whole ---------------------------------------------------------------------
+
+
+def test_numbers_read_back_as_text_objects_are_compared_as_numbers_and_text_that_is_no_number_as_missing():
+    fields = fields_of(make_table([{"name": "row_id"}, {"name": "n", "type": "integer"}, {"name": "day", "type": "date"}]))
+    pd.testing.assert_series_equal(_canonical(pd.Series(["7", "seven", None, 8.0], dtype=object), fields["n"]), pd.Series(["7", "", "", "8"], dtype="string"))
+    typed_numbers = pd.Series([7, None, 8], index=[4, 5, 6], dtype="Int64")
+    pd.testing.assert_series_equal(_canonical(typed_numbers, fields["n"]), pd.Series(["7", "", "8"], dtype="string"))
+    days = pd.Series(pd.to_datetime(["2020-02-29", None]), index=[1, 2])
+    pd.testing.assert_series_equal(_canonical(days, fields["day"]), pd.Series(["2020-02-29", ""], dtype="string"))
+
+
+def test_a_value_read_back_in_a_later_chunk_is_located_at_its_line_in_the_table_and_only_its_first_difference_is_named():
+    table = make_table()
+    frame = typed(table, {**{k: v * 2 for k, v in TEXT.items()}, "row_id": ["r1", "r2", "r3", "r4", "r5", "r6"]})
+    changed = frame.copy()
+    changed.loc[4, "note"] = "w"
+    changed.loc[5, "n"] = 9
+    chunks = [changed.iloc[:2], changed.iloc[2:4], changed.iloc[4:]]
+    assert whole(_value_problems(STATA, table, chunks, frame)) == [(STATA, 7, "n", "holds '9', the table '3'", "export-value")]
+    changed.loc[5, "n"] = 3
+    assert whole(_value_problems(STATA, table, [changed.iloc[:2], changed.iloc[2:4], changed.iloc[4:]], frame)) == [
+        (STATA, 6, "note", "holds 'w', the table 'y'", "export-value")]
+    assert _value_problems(STATA, table, [frame.iloc[:2], frame.iloc[2:4], frame.iloc[4:]], frame) == []
+    assert whole(_value_problems(STATA, table, [frame.iloc[:2], frame.iloc[2:3]], frame)) == [(STATA, 0, "", "t has 3 rows, the table 6", "export-value")]
+    assert whole(_value_problems(STATA, table, [frame.iloc[:4], frame.iloc[2:5]], frame)) == [(STATA, 0, "", "t has more than 6 rows, the table 6", "export-value")]
+    assert whole(_value_problems(STATA, table, [frame[["n", "row_id", "day", "kind", "note"]]], frame)) == [
+        (STATA, 0, "", "columns n, row_id, day, kind, note, the table's are row_id, n, day, kind, note", "export-type")]
+
+
+def test_a_stata_layout_gives_the_row_count_where_the_header_holds_it_and_the_offset_of_every_section():
+    table = make_table()
+    data = stata_bytes(table, typed(table))
+    rows, at, offsets = _stata_layout(data)
+    assert (rows, data[at - 3:at], len(offsets), offsets[0], offsets[13]) == (3, b"<N>", 14, 0, len(data))
+    tags = [b"<stata_dta>", b"<map>", b"<variable_types>", b"<varnames>", b"<sortlist>", b"<formats>", b"<value_label_names>", b"<variable_labels>",
+            b"<characteristics>", b"<data>", b"<strls>", b"<value_labels>", b"</stata_dta>"]
+    assert [data[offset:offset + len(tag)] for offset, tag in zip(offsets, tags)] == tags
+    assert struct.unpack("<Q", data[at:at + 8])[0] == 3
+
+
+def test_the_rows_that_decide_stata_types_leave_out_enums_and_columns_without_a_value():
+    table = make_table([{"name": "row_id"}, {"name": "kind", "constraints": {"enum": ["a", "bbbbbb"]}}, {"name": "note"}, {"name": "n", "type": "integer"},
+                        {"name": "day", "type": "date"}])
+    frame = typed(table, {"row_id": ["r1", "r2", "r333", "r4"], "kind": ["a", "bbbbbb", "a", "a"], "note": [None] * 4, "n": [None] * 4,
+                          "day": ["2020-01-01", None, "2020-01-03", "2099-12-31"]})
+    pd.testing.assert_frame_equal(stata_proxy(frame, table), frame.iloc[[0, 2]].reset_index(drop=True))
+
+
+def test_stata_value_labels_other_than_the_enums_levels_name_that_section():
+    table = make_table()
+    frame = typed(table)
+    other = make_table([*FIELDS[:3], {"name": "kind", "constraints": {"enum": ["a", "c"]}}, FIELDS[4]])
+    assert whole(_stata_problems(STATA, stata_bytes(other, frame), frame, table)) == [
+        (STATA, 0, "", "its value labels (types, formats, labels or notes) differ from what the build writes for the table", "export-type")]
+
+
+def test_a_stata_file_cut_before_its_end_names_the_first_section_it_lacks():
+    table = make_table()
+    frame = typed(table)
+    data = stata_bytes(table, frame)
+    offsets = _stata_layout(data)[2]
+    assert whole(_stata_problems(STATA, data[:offsets[12]], frame, table)) == [
+        (STATA, 0, "", "its stata data close (types, formats, labels or notes) differ from what the build writes for the table", "export-type")]
+    assert whole(_stata_problems(STATA, data[:offsets[9]], frame, table)) == [
+        (STATA, 0, "", "its value labels (types, formats, labels or notes) differ from what the build writes for the table", "export-type")]
+    assert whole(_stata_problems(STATA, data[:offsets[8]], frame, table)) == [
+        (STATA, 0, "", "its characteristics (types, formats, labels or notes) differ from what the build writes for the table", "export-type")]
+
+
+def test_a_stata_value_is_named_at_its_line_and_column_with_both_values_and_the_file_of_the_table_passes():
+    table = make_table()
+    frame = typed(table)
+    assert _stata_problems(STATA, stata_bytes(table, frame), frame, table) == []
+    changed = frame.copy()
+    changed.loc[2, "kind"] = "a"
+    assert whole(_stata_problems(STATA, stata_bytes(table, changed), frame, table)) == [(STATA, 4, "kind", "holds 'a', the table 'b'", "export-value")]
+    changed = frame.copy()
+    changed.loc[1, "note"] = "z"
+    assert whole(_stata_problems(STATA, stata_bytes(table, changed), frame, table)) == [(STATA, 3, "note", "holds 'z', the table 'y'", "export-value")]
+
+
+def test_stata_codes_are_the_enums_levels_counted_from_one_and_a_code_without_a_level_is_named():
+    kind = fields_of(make_table())["kind"]
+    found = _stata_cells(pd.Series([1, 2, None, 3, 0], index=[7, 8, 9, 10, 11], dtype="float64"), kind)
+    pd.testing.assert_series_equal(found, pd.Series(["a", "b", None, "(code 3, no level)", "(code 0, no level)"], dtype=object))
+    n = fields_of(make_table())["n"]
+    pd.testing.assert_series_equal(_stata_cells(pd.Series([5, 6], index=[3, 4], dtype="int32"), n), pd.Series([5, 6], dtype="int32"))
