@@ -2,22 +2,26 @@
 message and kind, and every value returned, for each way a table, an export, a generated file or the table of
 published releases can differ from what the build writes."""
 
+import io
 import os
 import sqlite3
 import struct
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from ddsc.package.model import Table
 from ddsc.package.source import ReleaseError, Source
-from ddsc.release.export import SQLITE, write_sqlite
-from ddsc.release.verify import (SUMS, _canonical, _rows_differ, _shown_type, _sqlite_problems, _stata_cells, _stata_layout, _stata_problems, _value_problems,
+from ddsc.release.export import SQLITE, parquet_bytes, write_sqlite
+from ddsc.release.verify import (SUMS, _arrow_differs, _canonical, _cell_differs, _parquet_problems, _rows_differ, _same_cells, _shown_type, _sqlite_problems, _stata_cells, _stata_layout, _stata_problems, _value_problems,
                                  content_problems, export_problems, published_releases, stata_proxy)
 from ddsc.validation.validate import check
 from tests.fixtures.tiny import tiny
-from tests.unit.test_verify_edges import FIELDS, STATA, TEXT, make_table, stata_bytes, typed
+from tests.unit.test_verify_edges import FIELDS, PARQUET, STATA, TEXT, make_table, parquet_bytes_of, parquet_of, stata_bytes, typed
 
 
 def whole(problems) -> list[tuple]:
@@ -261,3 +265,159 @@ def test_stata_codes_are_the_enums_levels_counted_from_one_and_a_code_without_a_
     pd.testing.assert_series_equal(found, pd.Series(["a", "b", None, "(code 3, no level)", "(code 0, no level)"], dtype=object))
     n = fields_of(make_table())["n"]
     pd.testing.assert_series_equal(_stata_cells(pd.Series([5, 6], index=[3, 4], dtype="int32"), n), pd.Series([5, 6], dtype="int32"))
+
+
+def sqlite_of(tmp_path, report, *statements) -> Path:
+    """The SQLite file the build writes for ``report``, then ``statements`` run on it."""
+    write_sqlite(report, tmp_path)
+    db = sqlite3.connect(tmp_path / SQLITE, isolation_level=None)
+    for statement in statements:
+        db.execute(statement)
+    db.close()
+    return tmp_path / SQLITE
+
+
+def pragmas_of(path: Path) -> dict:
+    db = sqlite3.connect(path)
+    try:
+        return {name: db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "page_size", "freelist_count", "user_version", "application_id")}
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("statements", [
+    ["PRAGMA application_id = 9"], ["PRAGMA user_version = 1"], ["CREATE TABLE hidden AS SELECT * FROM t", "INSERT INTO hidden SELECT * FROM hidden", "DROP TABLE hidden"],
+])
+def test_each_header_field_and_free_page_the_build_does_not_write_is_refused_alone(tmp_path, statements):
+    report = report_of(make_table(), typed(make_table(), {k: v * 400 for k, v in TEXT.items()} | {"row_id": [f"r{i}" for i in range(1200)]}))
+    path = sqlite_of(tmp_path, report, *statements)
+    pragmas = pragmas_of(path)
+    assert pragmas["freelist_count"] or pragmas["user_version"] or pragmas["application_id"]
+    assert whole(_sqlite_problems(report, path)) == [(SQLITE, 0, "", f"holds pages, bytes or header fields the build does not write ({pragmas})", "export-value")]
+
+
+def test_bytes_after_the_last_sqlite_page_are_refused(tmp_path):
+    report = report_of(make_table())
+    path = sqlite_of(tmp_path, report)
+    assert _sqlite_problems(report, path) == []
+    path.write_bytes(path.read_bytes() + b"\0" * 100)
+    assert whole(_sqlite_problems(report, path)) == [(SQLITE, 0, "", f"holds pages, bytes or header fields the build does not write ({pragmas_of(path)})", "export-value")]
+
+
+def test_an_index_that_misses_rows_of_its_table_is_refused_naming_its_first_three_damages(tmp_path):
+    table = make_table()
+    report = report_of(table, typed(table, {k: v + v[:1] for k, v in TEXT.items()} | {"row_id": ["r1", "r2", "r3", "r4"]}))
+    path = sqlite_of(tmp_path, report)
+    db = sqlite3.connect(path)
+    root, size = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_t_1'").fetchone()[0], db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = bytearray(path.read_bytes())
+    page = bytes(data[(root - 1) * size:root * size])
+    for key in (b"r1", b"r2", b"r3", b"r4"):  # each key of the primary key's index, not of the table: queries by key miss every row
+        at = (root - 1) * size + page.index(key)
+        data[at:at + 2] = b"q" + key[1:]
+    path.write_bytes(bytes(data))
+    damages = "; ".join(f"row {i} missing from index sqlite_autoindex_t_1" for i in (1, 2, 3))
+    assert whole(_sqlite_problems(report, path)) == [(SQLITE, 0, "", f"its indexes or pages are not consistent with its tables ({damages})", "export-value")]
+
+
+def test_each_documentation_table_of_sqlite_is_compared_with_what_the_build_writes(tmp_path):
+    report = report_of(make_table())
+    path = sqlite_of(tmp_path, report, "UPDATE _tables SET title = 'X'", "UPDATE _columns SET type = 'text' WHERE column_name = 'day'")
+    assert whole(_sqlite_problems(report, path)) == [
+        (SQLITE, 2, "_tables", "row 1 is ('t', 'X', '', 'row_id', 3), the build writes ('t', 'T', '', 'row_id', 3)", "export-value"),
+        (SQLITE, 4, "_columns", "row 3 is ('t', 'day', 3, 'text', '', 0, None, None, None), the build writes ('t', 'day', 3, 'date', '', 0, None, None, None)", "export-value")]
+
+
+def test_a_sqlite_table_of_another_row_count_is_named_and_the_next_table_is_still_compared(tmp_path):
+    first = make_table()
+    second = Table.from_resource({"name": "u", "path": "tables/u.csv", "title": "U"}, {"fields": FIELDS, "primaryKey": ["row_id"]})
+    report = SimpleNamespace(model={"t": first, "u": second}, tables={"t": typed(first), "u": typed(second)}, descriptor={})
+    path = sqlite_of(tmp_path, report, "DELETE FROM t WHERE row_id = 'r2'", "UPDATE u SET n = 'x' WHERE row_id = 'r3'", "UPDATE u SET note = NULL WHERE row_id = 'r1'")
+    assert whole(_sqlite_problems(report, path)) == [
+        (SQLITE, 0, "t", "t has 2 rows, the table 3", "export-value"), (SQLITE, 4, "u.n", "holds text 'x', the table integer 3", "export-type")]
+
+
+def test_sqlite_rows_are_compared_a_chunk_at_a_time_and_only_the_first_cell_that_differs_is_named(tmp_path, monkeypatch):
+    import ddsc.release.verify
+
+    table = make_table()
+    report = report_of(table, typed(table, {k: (v * 2)[:5] for k, v in TEXT.items()} | {"row_id": ["r1", "r2", "r3", "r4", "r5"]}))
+    monkeypatch.setattr(ddsc.release.verify, "CHUNK", 2)
+    path = sqlite_of(tmp_path, report)
+    assert _sqlite_problems(report, path) == []
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("UPDATE t SET note = 'w' WHERE row_id IN ('r4', 'r5')")
+    db.execute("UPDATE t SET day = '2020-01-02' WHERE row_id = 'r4'")
+    db.close()
+    assert whole(_sqlite_problems(report, path)) == [(SQLITE, 5, "t.day", "holds text '2020-01-02', the table text '2020-01-01'", "export-value")]
+
+
+def test_a_sqlite_cell_is_named_by_its_storage_class_and_value_a_type_problem_only_between_two_values():
+    assert whole([_cell_differs("t", "n", 10, [1, 2, "3"], [1, 2, 3])]) == [(SQLITE, 14, "t.n", "holds text '3', the table integer 3", "export-type")]
+    assert whole([_cell_differs("t", "n", 0, [1.0, 2], [1, 2])]) == [(SQLITE, 2, "t.n", "holds real 1.0, the table integer 1", "export-type")]
+    assert whole([_cell_differs("t", "n", 0, [1, None], [1, 2])]) == [(SQLITE, 3, "t.n", "holds null None, the table integer 2", "export-value")]
+    assert whole([_cell_differs("t", "n", 0, [1, 2], [1, None])]) == [(SQLITE, 3, "t.n", "holds integer 2, the table null None", "export-value")]
+    assert whole([_cell_differs("t", "n", 2, [4, 2], [1, 2])]) == [(SQLITE, 4, "t.n", "holds integer 4, the table integer 1", "export-value")]
+    assert [_same_cells([1, None], [1, None]), _same_cells((1, 2.0), [1, 2]), _same_cells([1], [1, 2]), _same_cells(("a",), ["b"])] == [True, False, False, False]
+
+
+# --- Arrow and Parquet -----------------------------------------------------------------------------------------
+
+
+def test_the_first_position_at_which_two_arrow_columns_differ_counts_a_missing_value_against_a_value():
+    same, other, missing = pa.array([1, 2, 3]), pa.array([1, 5, 7]), pa.array([1, None, 3])
+    assert [_arrow_differs(same, pa.array([1, 2, 3])), _arrow_differs(same, other), _arrow_differs(same, missing), _arrow_differs(missing, same)] == [None, 1, 1, 1]
+    assert [_arrow_differs(pa.array([None, 2]), pa.array([None, 2])), _arrow_differs(pa.array([0, 2]), same[:2])] == [None, 0]
+    levels = pa.array(["a", "b", None]).dictionary_encode()
+    assert [_arrow_differs(levels, pa.array(["a", "b", None]).dictionary_encode()), _arrow_differs(levels, pa.array(["a", "a", None]).dictionary_encode())] == [None, 1]
+
+
+def test_a_parquet_file_of_a_renamed_column_names_the_extra_and_the_missing_column_and_the_metadata_that_differs():
+    table = make_table()
+    frame = typed(table)
+    arrow = parquet_of(table, frame)
+    assert _parquet_problems(PARQUET, parquet_bytes(frame, table), frame, table) == []
+    assert whole(_parquet_problems(PARQUET, parquet_bytes_of(arrow.rename_columns(["row_id", "n", "day", "kind", "remark"])), frame, table)) == [
+        (PARQUET, 0, "remark", "a column the table does not have", "export-type"), (PARQUET, 0, "note", "the table's column is missing", "export-type"),
+        (PARQUET, 0, "", "its schema metadata differs from the table's (pandas)", "export-type")]
+    assert whole(_parquet_problems(PARQUET, parquet_bytes_of(arrow.replace_schema_metadata(None)), frame, table)) == [
+        (PARQUET, 0, "", "its schema metadata differs from the table's (pandas)", "export-type")]
+
+
+def test_a_parquet_column_that_may_or_may_not_be_missing_unlike_the_tables_is_named_with_both():
+    table = make_table()
+    frame = typed(table, TEXT | {"note": ["x", "y", "z"]})
+    arrow = parquet_of(table, frame)
+    for name, nullable in (("row_id", True), ("note", False)):
+        at = arrow.schema.get_field_index(name)
+        arrow = arrow.set_column(at, arrow.schema.field(at).with_nullable(nullable), arrow.column(at))
+    assert whole(_parquet_problems(PARQUET, parquet_bytes_of(arrow), frame, table)) == [
+        (PARQUET, 0, "row_id", "is large_string {b'description': b''}, the table's large_string not null {b'description': b''}", "export-type"),
+        (PARQUET, 0, "note", "is large_string not null {b'description': b'A note on the row.'}, the table's large_string {b'description': b'A note on the row.'}", "export-type")]
+
+
+def test_a_parquet_file_of_other_rows_or_values_or_bytes_names_each_as_a_value_problem():
+    table = make_table()
+    frame = typed(table)
+    assert whole(_parquet_problems(PARQUET, parquet_bytes(frame.iloc[:2], table), frame, table)) == [(PARQUET, 0, "", "t has 2 rows, the table 3", "export-value")]
+    changed = frame.copy()
+    changed.loc[1, "n"] = 7
+    changed.loc[2, "note"] = "z"
+    assert whole(_parquet_problems(PARQUET, parquet_bytes(changed, table), frame, table)) == [(PARQUET, 3, "n", "holds 7, the table None", "export-value")]
+    out = io.BytesIO()
+    pq.write_table(parquet_of(table, frame), out, compression="snappy")
+    assert whole(_parquet_problems(PARQUET, out.getvalue(), frame, table)) == [
+        (PARQUET, 0, "", "differs from the file the build writes from the table in bytes outside its schema and values (file metadata, statistics, encoding)", "export-value")]
+
+
+def test_a_parquet_column_of_another_description_or_none_is_named_with_both_descriptions():
+    table = make_table()
+    frame = typed(table)
+    arrow = parquet_of(table, frame)
+    for name, metadata in (("n", None), ("note", {"description": "Other."})):
+        at = arrow.schema.get_field_index(name)
+        arrow = arrow.set_column(at, arrow.schema.field(at).with_metadata(metadata) if metadata else arrow.schema.field(at).remove_metadata(), arrow.column(at))
+    assert whole(_parquet_problems(PARQUET, parquet_bytes_of(arrow), frame, table)) == [
+        (PARQUET, 0, "n", "is int64 {}, the table's int64 {b'description': b''}", "export-type"),
+        (PARQUET, 0, "note", "is large_string {b'description': b'Other.'}, the table's large_string {b'description': b'A note on the row.'}", "export-type")]
