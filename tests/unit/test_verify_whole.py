@@ -2,6 +2,7 @@
 message and kind, and every value returned, for each way a table, an export, a generated file or the table of
 published releases can differ from what the build writes."""
 
+import datetime
 import io
 import os
 import sqlite3
@@ -18,7 +19,7 @@ from ddsc.package.model import Table
 from ddsc.package.source import ReleaseError, Source
 from ddsc.release.export import SQLITE, parquet_bytes, write_sqlite
 from ddsc.release.verify import (SUMS, _arrow_differs, _canonical, _cell_differs, _parquet_problems, _rows_differ, _same_cells, _shown_type, _sqlite_problems, _stata_cells, _stata_layout, _stata_problems, _value_problems,
-                                 content_problems, export_problems, published_releases, stata_proxy)
+                                 Verification, content_problems, export_problems, publish, published_releases, stata_proxy, verify_release)
 from ddsc.validation.validate import check
 from tests.fixtures.tiny import tiny
 from tests.unit.test_verify_edges import FIELDS, PARQUET, STATA, TEXT, make_table, parquet_bytes_of, parquet_of, stata_bytes, typed
@@ -421,3 +422,161 @@ def test_a_parquet_column_of_another_description_or_none_is_named_with_both_desc
     assert whole(_parquet_problems(PARQUET, parquet_bytes_of(arrow), frame, table)) == [
         (PARQUET, 0, "n", "is int64 {}, the table's int64 {b'description': b''}", "export-type"),
         (PARQUET, 0, "note", "is large_string {b'description': b'Other.'}, the table's large_string {b'description': b'A note on the row.'}", "export-type")]
+
+
+# --- the exports and the release as a whole --------------------------------------------------------------------
+
+
+def test_the_exports_are_judged_sqlite_first_then_each_tables_parquet_and_stata_file(tmp_path):
+    first = make_table()
+    second = Table.from_resource({"name": "u", "path": "tables/u.csv", "title": "U"}, {"fields": FIELDS, "primaryKey": ["row_id"]})
+    report = SimpleNamespace(model={"t": first, "u": second}, tables={"t": typed(first), "u": typed(second, TEXT | {"note": ["x", "y", "v"]})}, descriptor={})
+    folder = tmp_path / "release"
+    (folder / "parquet").mkdir(parents=True)
+    (folder / "stata").mkdir()
+    (folder / SQLITE).write_bytes(b"not a database, " * 64)
+    (tmp_path / "elsewhere.parquet").write_bytes(b"PAR1")
+    os.symlink(tmp_path / "elsewhere.parquet", folder / "parquet" / "t.parquet")
+    (folder / "stata" / "t.dta").write_bytes(b"not Stata")
+    (folder / "parquet" / "u.parquet").write_bytes(parquet_bytes(report.tables["u"], second))
+    (folder / "stata" / "u.dta").write_bytes(stata_bytes(second, typed(second, TEXT | {"note": ["x", "y", "w"]})))
+    assert whole(export_problems(report, Source(folder))) == [
+        (SQLITE, 0, "", "not a readable SQLite database (DatabaseError: file is not a database)", "export-value"),
+        (PARQUET, 0, "", f"{PARQUET}: is or passes through a symbolic link", "export-value"),
+        (STATA, 0, "", "not a Stata 118 file (no header or map)", "export-type"),
+        ("stata/u.dta", 4, "note", "holds 'w', the table 'v'", "export-value")]
+    (folder / "stata" / "t.dta").unlink()
+    os.symlink(tmp_path / "elsewhere.parquet", folder / "stata" / "t.dta")
+    assert whole(export_problems(report, Source(folder)))[2] == (STATA, 0, "", f"{STATA}: is or passes through a symbolic link", "export-value")
+
+
+def summed(package: Path) -> str:
+    """SHA256SUMS written for every file of ``package``; its own SHA-256."""
+    import hashlib
+
+    from ddsc.release.write import checksums
+
+    files = sorted(str(p.relative_to(package)) for p in package.rglob("*") if p.is_file())
+    (package / SUMS).write_text(checksums(package, files), encoding="utf-8")
+    return hashlib.sha256((package / SUMS).read_bytes()).hexdigest()
+
+
+def test_a_release_whose_files_match_its_sums_is_named_as_published_under_the_listed_version_whatever_else_it_lacks(tmp_path):
+    package = tiny(tmp_path / "pkg")
+    digest = summed(package)
+    table = tmp_path / "published.csv"
+    table.write_text(f"version,sums_sha256,date\n0.9.0,{DIGEST_B},2025-01-01\n1.0.0,{digest},2026-01-01\n", encoding="utf-8")
+    missing = ["R/read_ddsc.R", "README.md", SQLITE, "docs/codebook.md", "metadata.json", "parquet/things.parquet", "site/index.html", "site/style.css",
+               "site/tables/things.html", "stata/things.dta"]
+    found = verify_release(package, expect=digest.upper(), published=table)
+    assert (found.version, found.digest, found.published, found.status) == ("1.0.0", digest, "1.0.0", "published release 1.0.0")
+    assert whole(found.problems) == [(rel, 0, "", "missing: the build writes it into every release", "missing-file") for rel in missing]
+
+
+def test_a_release_with_a_file_unlike_its_sums_is_not_published_nor_checked_further_once_invalid(tmp_path):
+    package = tiny(tmp_path / "pkg")
+    digest = summed(package)
+    table = tmp_path / "published.csv"
+    table.write_text(f"version,sums_sha256,date\n1.0.0,{digest},2026-01-01\n", encoding="utf-8")
+    (package / "CHANGES.md").write_text("# Changes\n", encoding="utf-8")
+    found = verify_release(package, expect="AB" * 32, published=table)
+    assert (found.version, found.digest, found.published, found.status) == ("1.0.0", digest, None, "not a published release (rebuilt or edited)")
+    assert whole(found.problems) == [
+        ("CHANGES.md", 0, "", "checksum mismatch", "checksum"), ("CHANGES.md", 1, "", "no entry '## [1.0.0]' for the package version", "version"),
+        (SUMS, 0, "", f"its SHA-256 is {digest}, not {'ab' * 32}, the digest given", "expected-digest")]
+
+
+def test_a_release_that_cannot_be_opened_is_one_problem_of_the_archive_without_version_or_digest(tmp_path):
+    (tmp_path / "release.txt").write_text("x", encoding="utf-8")
+    for name, message in (("missing.zip", "no such file or folder"), ("release.txt", "not a package folder or a .zip file")):
+        found = verify_release(tmp_path / name, published=tmp_path / "published.csv")
+        assert whole(found.problems) == [(name, 0, "", message, "release-archive")]
+        assert (found.version, found.digest, found.published) == (None, None, None)
+
+
+def test_a_releases_version_is_the_descriptors_as_text_and_none_when_the_descriptor_is_no_object(tmp_path):
+    package = tiny(tmp_path / "pkg", edit=lambda desc: desc.update(version=2))
+    found = verify_release(package, published=tmp_path / "published.csv")
+    assert (found.version, found.digest, found.published) == ("2", None, None)
+    package = tiny(tmp_path / "other")
+    (package / "datapackage.json").write_text("[1]", encoding="utf-8")
+    digest = summed(package)
+    found = verify_release(package, published=tmp_path / "published.csv")
+    assert (found.version, found.digest, found.published) == (None, digest, None)
+    assert found.problems and all(p.kind not in ("missing-file", "checksum") for p in found.problems)
+
+
+# --- the table of published releases, and publishing -----------------------------------------------------------
+
+
+def test_the_published_table_gives_each_digest_its_version_and_date_and_none_when_absent(tmp_path):
+    table = tmp_path / "published.csv"
+    assert published_releases(table) == {}
+    assert published_releases(tmp_path) == {}
+    table.write_text(f"version,sums_sha256,date\n0.9.0,{DIGEST_B},2025-12-31\n1.10.2,{DIGEST_A},2026-01-01\n", encoding="utf-8")
+    assert published_releases(table) == {DIGEST_B: ("0.9.0", "2025-12-31"), DIGEST_A: ("1.10.2", "2026-01-01")}
+    for text in ("", "version,digest,date\n", "\nversion,sums_sha256,date\n"):
+        table.write_text(text, encoding="utf-8")
+        with pytest.raises(ReleaseError) as refused:
+            published_releases(table)
+        assert str(refused.value) == "published.csv: the header must be version,sums_sha256,date"
+    table.write_text("version,sums_sha256,date\n", encoding="utf-8")
+    assert published_releases(table) == {}
+
+
+def test_a_published_release_is_named_by_the_version_the_table_lists_and_another_is_called_rebuilt_or_edited():
+    assert Verification([], "2.0.0", DIGEST_A, "1.0.0").status == "published release 1.0.0"
+    assert Verification([], "1.0.0", DIGEST_A, None).status == "not a published release (rebuilt or edited)"
+
+
+@pytest.fixture
+def verified(monkeypatch):
+    """``verify_release`` finding a release of version 1.2.0 with no problem (the release itself is tested above); the calls it gets."""
+    import ddsc.release.verify
+
+    calls = []
+
+    def verify(path, expect=None, published=None):
+        calls.append((path, expect, published))
+        return Verification([], "1.2.0", DIGEST_A, None)
+
+    monkeypatch.setattr(ddsc.release.verify, "verify_release", verify)
+    return calls
+
+
+def test_publishing_writes_the_table_with_its_header_when_there_is_none(tmp_path, verified):
+    table = tmp_path / "published.csv"
+    assert publish(tmp_path / "ddsc-1.2.0", table, today=datetime.date(2026, 12, 8)) == ("1.2.0", DIGEST_A, True)
+    assert table.read_text(encoding="utf-8") == f"version,sums_sha256,date\n1.2.0,{DIGEST_A},2026-12-08\n"
+    assert verified == [(tmp_path / "ddsc-1.2.0", None, table)]
+
+
+def test_publishing_adds_a_line_after_the_last_row_even_without_its_line_break_and_dates_it_today(tmp_path, verified):
+    table = tmp_path / "published.csv"
+    table.write_text(f"version,sums_sha256,date\n0.9.0,{DIGEST_B},2025-12-31", encoding="utf-8")
+    assert publish(tmp_path / "ddsc-1.2.0", table) == ("1.2.0", DIGEST_A, True)
+    today = datetime.date.today().isoformat()
+    assert table.read_text(encoding="utf-8") == f"version,sums_sha256,date\n0.9.0,{DIGEST_B},2025-12-31\n1.2.0,{DIGEST_A},{today}\n"
+
+
+def test_a_release_already_published_is_not_added_again_and_its_version_is_never_given_another_digest(tmp_path, verified):
+    table = tmp_path / "published.csv"
+    text = f"version,sums_sha256,date\n1.1.0,{DIGEST_A},2025-12-31\n"
+    table.write_text(text, encoding="utf-8")
+    assert publish(tmp_path / "ddsc-1.2.0", table) == ("1.2.0", DIGEST_A, False)
+    assert table.read_text(encoding="utf-8") == text
+    text = f"version,sums_sha256,date\n1.2.0,{DIGEST_B},2025-12-31\n"
+    table.write_text(text, encoding="utf-8")
+    with pytest.raises(ReleaseError) as refused:
+        publish(tmp_path / "ddsc-1.2.0", table)
+    assert str(refused.value) == f"1.2.0 is already published with SHA256SUMS digest {DIGEST_B}; a published version is never replaced (bump the version)"
+    assert table.read_text(encoding="utf-8") == text
+
+
+def test_a_release_with_several_problems_is_refused_naming_the_first_and_that_there_are_more(tmp_path):
+    (tmp_path / "empty").mkdir()
+    table = tmp_path / "published.csv"
+    with pytest.raises(ReleaseError) as refused:
+        publish(tmp_path / "empty", table)
+    assert str(refused.value) == "empty does not verify (SHA256SUMS: missing (a release lists every file with its checksum) ...); nothing was published"
+    assert not table.exists()
