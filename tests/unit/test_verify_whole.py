@@ -580,3 +580,17 @@ def test_a_release_with_several_problems_is_refused_naming_the_first_and_that_th
         publish(tmp_path / "empty", table)
     assert str(refused.value) == "empty does not verify (SHA256SUMS: missing (a release lists every file with its checksum) ...); nothing was published"
     assert not table.exists()
+
+
+def test_a_stata_data_section_longer_than_the_tables_rows_is_refused_though_the_map_agrees():
+    table = make_table()
+    frame = typed(table)
+    data = stata_bytes(table, frame)
+    _, _, offsets = _stata_layout(data)
+    at = data.index(b"<map>") + 5
+    extra = b"\0" * 5
+    moved = offsets[:10] + [offset + len(extra) for offset in offsets[10:]]
+    longer = data[:at] + struct.pack("<14Q", *moved) + data[at + 14 * 8:offsets[10] - len(b"</data>")] + extra + data[offsets[10] - len(b"</data>"):]
+    assert _stata_layout(longer)[2] == moved and moved[13] == len(longer)
+    assert whole(_stata_problems(STATA, longer, frame, table)) == [
+        (STATA, 0, "", "its data or file is longer or shorter than the table's rows in the types it declares", "export-type")]
