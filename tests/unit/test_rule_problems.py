@@ -134,3 +134,18 @@ def test_an_overlap_of_state_memberships_names_the_system_and_the_code():
     spells = _memberships(("cow", 345, "1992-04-27", "2006-06-03"), ("cow", 345, "2006-06-01", "2024-12-31"))
     assert _whole(spell_problems({"state_memberships": spells}, MODEL)) == [
         ("state_memberships", 3, "start_date", "spell of (cow, 345) from 2006-06-01 overlaps the spell from 1992-04-27 to 2006-06-03 (line 2)", "membership-overlap")]
+
+
+def test_a_pyproject_without_a_project_version_is_quoted_as_none():
+    problems = version_problems({"version": "1.0.0"}, "version: 1.0.0\n", CHANGES, pyproject='[project]\nname = "x"\n')
+    assert _whole(problems) == [("pyproject.toml", 1, "version", "[project] version 'none' differs from datapackage.json '1.0.0'", "version")]
+
+
+def test_a_unique_field_is_compared_even_where_every_other_key_of_the_table_is_not_in_nfc():
+    from ddsc.validation.rules import look_alike_problems
+
+    table = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {
+        "fields": [{"name": "thing_id"}, {"name": "code", "constraints": {"unique": True}}], "primaryKey": ["thing_id"]})
+    frame = _strings(thing_id=["Cafe\u0301", "tea"], code=["P1", "\u04201"])  # a decomposed accent; Latin P and Cyrillic Er
+    assert [(p.table, p.line, p.column, p.kind) for p in look_alike_problems({"things": frame}, {"things": table})] == [
+        ("things", 2, "thing_id", "look-alike-key"), ("things", 3, "code", "look-alike-key")]
