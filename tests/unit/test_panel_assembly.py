@@ -24,7 +24,7 @@ def _world() -> dict:
     t["programs"] = _frame([("imet", "22"), ("ctfp", "10")], ["program_id", "us_code_title"])
     t["trainings"] = _frame(
         [("imet", "PHL", None, "Philippines", 2010, True, 3, 5.0), ("ctfp", "PHL", None, "Philippines", 2010, True, 2, None),
-         ("imet", "PHL", None, "Philippines", 2010, True, 1, 1.0),
+         ("imet", "PHL", None, "Philippines", 2010, True, 1, 1.25),
          ("imet", "PHL", None, "Philippines", 2010, False, 9, 9.0), ("imet", "GBR", None, "United Kingdom", 2011, True, 1, 1.0),
          ("imet", None, None, "West Bank", 2011, True, 4, 2.0)],
         ["program_id", "country_id", "country_candidates", "country_printed", "fiscal_year", "counted", "students", "cost_usd"],
@@ -69,7 +69,7 @@ def test_the_trainings_of_a_country_year_are_its_counted_rows_by_title_students_
     countries = STEP()["country_years_cow"]
     philippines = countries[countries["ccode"] == STATES["PHL"]].set_index("year")
     columns = ["us_trainings", "us_trainings_title10", "us_trainings_title22", "us_training_students", "us_training_cost_usd", "us_trainings_cost_missing"]
-    assert philippines.loc[2010, columns].tolist() == [3, 1, 2, 6, 6.0, 1]
+    assert philippines.loc[2010, columns].tolist() == [3, 1, 2, 6, 6.25, 1]  # dollars and cents
     assert philippines.loc[2011, columns].tolist() == [0, 0, 0, 0, 0.0, 0]  # a year a report covers: none
     assert philippines.loc[2009, columns].isna().all()  # no report covers it
 

@@ -149,3 +149,23 @@ def test_a_unique_field_is_compared_even_where_every_other_key_of_the_table_is_n
     frame = _strings(thing_id=["Cafe\u0301", "tea"], code=["P1", "\u04201"])  # a decomposed accent; Latin P and Cyrillic Er
     assert [(p.table, p.line, p.column, p.kind) for p in look_alike_problems({"things": frame}, {"things": table})] == [
         ("things", 2, "thing_id", "look-alike-key"), ("things", 3, "code", "look-alike-key")]
+
+
+def test_a_citation_without_a_version_line_is_quoted_as_none():
+    assert _whole(version_problems({"version": "1.0.0"}, "title: x\n", CHANGES)) == [
+        ("CITATION.cff", 1, "version", "version 'none' differs from datapackage.json '1.0.0'", "version")]
+
+
+def test_keys_of_an_enum_are_the_schemas_own_levels_and_are_not_compared_for_look_alikes():
+    from ddsc.validation.rules import look_alike_problems
+
+    table = Table.from_resource({"name": "levels", "path": "tables/levels.csv"}, {
+        "fields": [{"name": "level", "constraints": {"enum": ["P1", "\uff301"]}}], "primaryKey": ["level"]})
+    assert look_alike_problems({"levels": _strings(level=["P1", "\uff301"])}, {"levels": table}) == []
+
+
+def test_a_table_keyed_by_a_start_date_without_an_end_date_has_no_spells_to_compare():
+    table = Table.from_resource({"name": "posts", "path": "tables/posts.csv"}, {
+        "fields": [{"name": "office"}, {"name": "start_date", "type": "date"}], "primaryKey": ["office", "start_date"]})
+    frame = pd.DataFrame({"office": pd.array(["x", "x"], dtype="string"), "start_date": pd.to_datetime(["2000-01-01", "2001-01-01"])})
+    assert spell_problems({"posts": frame}, {"posts": table}) == []
