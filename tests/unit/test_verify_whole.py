@@ -169,6 +169,7 @@ def test_a_package_folder_lacks_every_file_the_build_writes_and_holds_none_it_do
 
 @pytest.mark.parametrize("row", [
     f"1.0.0,{DIGEST_A},2026-1-01", f"1.0.0,{DIGEST_A}", f"1.0,{DIGEST_A},2026-01-01", f"1.0.0,{DIGEST_A.upper()},2026-01-01", f"1.0.0,{DIGEST_A},2026-01-01,x",
+    f"1.0.0,{DIGEST_A},2026-02-30", f"1.0.0,{DIGEST_A},\u0662\u0660\u0662\u0666-\u0660\u0661-\u0660\u0661",  # no such day; Arabic-Indic digits
 ])
 def test_a_published_row_without_a_version_a_lower_case_digest_and_a_date_is_refused_at_its_line(tmp_path, row):
     table = tmp_path / "published.csv"
