@@ -1,6 +1,8 @@
 """The fmtrpt step's cleaning and curation functions on tiny frames and reports written here, each output asserted
 whole: every column and its type, every row of the cleaning log with its rule, action and count, the full error."""
 
+import functools
+
 import pandas as pd
 import pytest
 
@@ -137,3 +139,108 @@ def test_the_trainings_table_has_every_column_and_counts_a_fiscal_year_from_the_
     assert _types(trainings)["counted"] == "bool"
     assert _records(tables["fmtr_program_totals"][["totals_id", "counted", "heading_id"]]) == [{"totals_id": "2017_2018_000002", "counted": False, "heading_id": imet}]
     assert _records(log.frame()) == []
+
+
+# --- clean: every rule once, on two reports -------------------------------------------------------------------
+
+OTHER = "2017_2018"
+T = dict(TRAINING)
+RULE_ROWS = [  # report REPORT, block 1 ("IMET, FY 2018"): each row touched by one rule (or two of the same step)
+    {**T, "course_title": " COURSE", "us_unit": "A  B"},                           # 1 strip_spaces, collapse_spaces
+    {**T, "start_date": "6/4/2018 7/26/2018", "end_date": ""},                     # 2 dates_fused
+    {**T, "total_cost": "100 6/4/2018", "start_date": ""},                         # 3 dates_fused_into_cost
+    {**T, "quantity": "2 Fort Benning"},                                           # 4 location_fused_into_quantity
+    {**T, "quantity": "", "course_title": "AIRBORNE 3"},                           # 5 quantity_fused_into_title
+    {**T, "total_cost": "", "student_unit": "AIR ARM 250"},                        # 6 cost_fused_into_student_unit
+    {"course_title": "WRAPPED", "page_number": "1"},                               # 7 fragment_row
+    {**T, "us_unit": "-", "location": "-Fort Bragg"},                              # 8 dash_placeholder, dash_bullet
+    {**T, "total_cost": "$1,000"},                                                 # 9 cost_currency_format
+    {**T, "total_cost": "$"},                                                      # 10 cost_bare_dollar_sign
+    {**T, "total_cost": "N/A"},                                                    # 11 cost_not_an_amount
+    {**T, "start_date": "6/4/18"},                                                 # 12 date_two_digit_year
+    {**T, "end_date": "TBD"},                                                      # 13 date_not_a_date
+    {**T, "quantity": "x"},                                                        # 14 quantity_not_a_number
+    {**T, "start_date": "6/4/2106"},                                               # 15 date_out_of_range
+    {**T, "end_date": "6/3/2018"},                                                 # 16 end_date_before_start_date
+    {**T, "page_number": "7 8"},                                                   # 17 page_two_numbers
+    {**T, "page_number": "ii"},                                                    # 18 page_not_a_number
+    {**T, "course_title": "FY 2018 Program Totals", "total_cost": "$1,000"},       # 19 program_totals_line
+]
+RULE_REPORTS = {
+    REPORT: [("IMET, FY 2018", RULE_ROWS),
+             ("Exchange", [T, {"quantity": "2", "total_cost": "$100", "page_number": "3"}]),  # 20; 21 untitled_totals_line (the year of the report)
+             ("No activities reported for Angola", [T])],                                        # 22 no_activities_line
+    OTHER: [("IMET, FY 2017", [T]), ("IMET, FY 2018", [T]), ("Misc", [T])],                     # 1, 2, 3 (fiscal_year_not_stated)
+}
+
+
+def test_clean_logs_every_rule_with_its_action_per_report_in_the_order_the_rules_run():
+    _, _, log = _rules_cleaned()
+    rules = [("strip_spaces", "changed"), ("collapse_spaces", "changed"), ("program_totals_line", "dropped"), ("untitled_totals_line", "dropped"),
+             ("no_activities_line", "dropped"), ("dates_fused", "changed"), ("dates_fused_into_cost", "changed"), ("location_fused_into_quantity", "changed"),
+             ("quantity_fused_into_title", "changed"), ("cost_fused_into_student_unit", "changed"), ("fragment_row", "dropped"),
+             ("dash_placeholder", "emptied"), ("dash_bullet", "changed"), ("cost_currency_format", "changed"), ("cost_bare_dollar_sign", "emptied"),
+             ("cost_not_an_amount", "emptied"), ("date_two_digit_year", "changed"), ("date_not_a_date", "emptied"), ("quantity_not_a_number", "emptied")]
+    assert log == [{"report_id": REPORT, "rule": rule, "action": action, "rows": 1} for rule, action in rules] + [
+        {"report_id": OTHER, "rule": "fiscal_year_not_stated", "action": "emptied", "rows": 1}] + [
+        {"report_id": REPORT, "rule": rule, "action": action, "rows": 1} for rule, action in
+        [("date_out_of_range", "emptied"), ("end_date_before_start_date", "emptied"), ("page_two_numbers", "changed"), ("page_not_a_number", "emptied")]]
+
+
+@functools.cache
+def _rules_cleaned() -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    return _clean(RULE_REPORTS)
+
+
+def _cleaned(report: str, ordinal: int, block: int, heading: str = "IMET, FY 2018", **changes) -> dict:
+    """A cleaned row of TRAINING as ``clean`` returns it, with ``changes``."""
+    return {"report_id": report, "file": f"{report}/{report}_Africa_fmtrpt_dedup.xml.gz", "region": "Africa", "ordinal": ordinal, "block": block,
+            "country": "Angola", "heading": heading, "course_title": "COURSE", "us_unit": None, "student_unit": None, "location": None, "quantity": "1",
+            "start_date": "6/4/2018", "end_date": "7/26/2018", "total_cost": "100", "page_number": "1", "notes": None, "cost_usd": 100,
+            "start_date_value": pd.Timestamp("2018-06-04"), "end_date_value": pd.Timestamp("2018-07-26"), "students": 1, "label": "IMET", "fiscal_year": 2018,
+            "page": 1, **changes}
+
+
+CLEANED_TYPES = {"report_id": "str", "file": "str", "region": "str", "ordinal": "int64", "block": "int64", "country": "string", "heading": "string",
+                 "course_title": "string", "us_unit": "string", "student_unit": "string", "location": "string", "quantity": "string", "start_date": "string",
+                 "end_date": "string", "total_cost": "string", "page_number": "string", "notes": "string", "cost_usd": "Int64",
+                 "start_date_value": "datetime64[us]", "end_date_value": "datetime64[us]", "students": "Int64", "label": "str", "fiscal_year": "Int64",
+                 "page": "Int64"}
+
+
+def test_clean_returns_every_training_with_its_cells_cleaned_typed_and_noted():
+    df, _, _ = _rules_cleaned()
+    assert _types(df) == CLEANED_TYPES
+    r = REPORT
+    assert _records(df) == [
+        _cleaned(r, 1, 1, us_unit="A B"),
+        _cleaned(r, 2, 1),
+        _cleaned(r, 3, 1),
+        _cleaned(r, 4, 1, quantity="2", location="Fort Benning", students=2),
+        _cleaned(r, 5, 1, course_title="AIRBORNE", quantity="3", students=3),
+        _cleaned(r, 6, 1, student_unit="AIR ARM", total_cost="250", cost_usd=250),
+        _cleaned(r, 8, 1, location="Fort Bragg", notes="us_unit as extracted: '-'; location as extracted: '-Fort Bragg'"),
+        _cleaned(r, 9, 1, total_cost="$1,000", cost_usd=1000),
+        _cleaned(r, 10, 1, total_cost="$", cost_usd=None, notes="total_cost as extracted: '$'"),
+        _cleaned(r, 11, 1, total_cost="N/A", cost_usd=None, notes="total_cost as extracted: 'N/A'"),
+        _cleaned(r, 12, 1, start_date="6/4/18"),
+        _cleaned(r, 13, 1, end_date="TBD", end_date_value=None, notes="end_date as extracted: 'TBD'"),
+        _cleaned(r, 14, 1, quantity="x", students=None, notes="quantity as extracted: 'x'"),
+        _cleaned(r, 15, 1, start_date="6/4/2106", start_date_value=None, notes="start_date as extracted: '6/4/2106'"),
+        _cleaned(r, 16, 1, end_date="6/3/2018", end_date_value=None, notes="start_date as extracted: '6/4/2018'; end_date as extracted: '6/3/2018'"),
+        _cleaned(r, 17, 1, page_number="7 8", page=7, notes="page as extracted: '7 8'"),
+        _cleaned(r, 18, 1, page_number="ii", page=None, notes="page as extracted: 'ii'"),
+        _cleaned(r, 20, 2, heading="Exchange", label="Exchange"),
+        _cleaned(OTHER, 1, 1, heading="IMET, FY 2017", fiscal_year=2017),
+        _cleaned(OTHER, 2, 2),
+        _cleaned(OTHER, 3, 3, heading="Misc", label="Misc", fiscal_year=None)]
+
+
+def test_clean_returns_the_totals_lines_titled_or_not_as_extracted_with_their_fiscal_year():
+    _, lines, _ = _rules_cleaned()
+    raw = {k: v for k, v in _cleaned(REPORT, 19, 1).items() if k in CLEANED_TYPES and not k.endswith("_value") and k not in ("notes", "cost_usd", "students", "page")}
+    assert _types(lines) == {k: t for k, t in CLEANED_TYPES.items() if k in raw or k in ("label", "fiscal_year")}
+    assert _records(lines) == [
+        {**raw, "course_title": "FY 2018 Program Totals", "total_cost": "$1,000"},
+        {**raw, "ordinal": 21, "block": 2, "heading": "Exchange", "course_title": None, "quantity": "2", "start_date": None, "end_date": None, "total_cost": "$100",
+         "page_number": "3", "label": "Exchange"}]
