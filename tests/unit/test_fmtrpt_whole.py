@@ -244,3 +244,99 @@ def test_clean_returns_the_totals_lines_titled_or_not_as_extracted_with_their_fi
         {**raw, "course_title": "FY 2018 Program Totals", "total_cost": "$1,000"},
         {**raw, "ordinal": 21, "block": 2, "heading": "Exchange", "course_title": None, "quantity": "2", "start_date": None, "end_date": None, "total_cost": "$100",
          "page_number": "3", "label": "Exchange"}]
+
+
+# --- heading labels -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("heading", "country", "parts"), [
+    ("IMET - Fiscal Year 2018 Department of State Training", "Angola", ("IMET", 2018)),
+    ("IMET FY2018 DoD Training", "Angola", ("IMET", 2018)),
+    ("IMET, FY 2018 Training", "Angola", ("IMET", 2018)),
+    ("IMET-FY18", "Angola", ("IMET", 2018)),
+    ("IMET, FY 2018 Army Training", "Angola", ("IMET, FY 2018 Army Training", None)),  # a tail the reports do not use: no fiscal year read
+    ("Misc SFY 2018", "Angola", ("Misc SFY 2018", None)),                              # FY inside a word
+    ("IMET FYI", "Angola", ("IMET FYI", None)),
+    ("IMET, FY", "Angola", ("IMET", None)),
+    ("Near East Region, Egypt, FMF, FY 01", "Egypt", ("FMF", 2001)),
+    ("DOHS Europe Region, Albania, IMET, FY 2002", "Egypt", ("Albania, IMET", 2002)),
+])
+def test_a_heading_splits_into_its_label_and_the_fiscal_year_its_suffix_names(heading, country, parts):
+    assert cleaning.heading_parts(heading, country) == parts
+
+
+# --- program headings ---------------------------------------------------------------------------------------
+
+def test_a_program_heading_spans_the_first_to_the_last_fiscal_year_of_its_rows_and_a_yearless_one_none():
+    frame = pd.DataFrame({"heading": ["IMET, FY 2018", "Misc", "IMET, FY 2018", "IMET, FY 2018"], "label": ["IMET", "Misc", "IMET", "IMET"],
+                          "report_id": ["r1", "r1", "r2", "r2"], "fiscal_year": pd.array([2018, None, 2017, 2019], dtype="Int64")})
+    labels = {"IMET": {"program_id": "us_imet", "notes": "Military education."}, "Misc": {"program_id": "", "notes": ""}}
+    assert _records(curation.program_headings(frame, labels)) == [
+        {"heading_id": _heading_id("IMET, FY 2018"), "heading": "IMET, FY 2018", "program_label": "IMET", "program_id": "us_imet",
+         "fiscal_year_first": 2017, "fiscal_year_last": 2019, "trainings": 3, "notes": "Military education."},
+        {"heading_id": _heading_id("Misc"), "heading": "Misc", "program_label": "Misc", "program_id": None,
+         "fiscal_year_first": None, "fiscal_year_last": None, "trainings": 1, "notes": None}]
+
+
+def test_labels_missing_from_the_curated_table_are_named_in_order_and_stop_the_step():
+    names = ["Zeta", "Eta", "IMET", "Delta", "Alpha", "Gamma", "Beta"]
+    frame = pd.DataFrame({"heading": names, "label": names, "report_id": ["r1"] * 7, "fiscal_year": pd.array([2018] * 7, dtype="Int64")})
+    with pytest.raises(ValueError) as err:
+        curation.program_headings(frame, {"IMET": {"program_id": "us_imet", "notes": ""}})
+    assert str(err.value) == "program labels not in reference/fmtr_program_labels.csv: ['Alpha', 'Beta', 'Delta', 'Eta', 'Gamma', 'Zeta']"
+
+
+# --- corrections --------------------------------------------------------------------------------------------
+
+def _correct(**changes) -> pd.DataFrame:
+    frame = pd.DataFrame({"report_id": [REPORT, REPORT], "ordinal": [1, 2], "country": s("Benin", "Angola"), "country_id": s("BEN", "AGO"),
+                          "country_candidates": s(None, None), "notes": s(None, None)})
+    base = dict(correction_id="c", report_id=REPORT, country_printed="Benin", field="country_id", status="corrected", corrected_value="BFA", candidates="",
+                reason="why", first_ordinal="", last_ordinal="")
+    return curation.apply_corrections(frame, [{**base, **changes}], None)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    (dict(field="region"), "reference/fmtr_corrections.csv: field 'region' or status 'corrected' is not one the step applies"),
+    (dict(status="guessed"), "reference/fmtr_corrections.csv: field 'country_id' or status 'guessed' is not one the step applies"),
+    (dict(country_printed="Togo"), f"reference/fmtr_corrections.csv: no row of report {REPORT} prints the country 'Togo'"),
+    (dict(first_ordinal="2", last_ordinal="5"), f"reference/fmtr_corrections.csv: no row of report {REPORT} prints the country 'Benin' between ordinals 2 and 5"),
+])
+def test_a_correction_the_step_cannot_apply_stops_it_saying_why(changes, message):
+    with pytest.raises(ValueError) as err:
+        _correct(**changes)
+    assert str(err.value) == message
+
+
+def test_each_correction_status_sets_the_country_candidates_and_notes_of_its_rows():
+    assert _records(_correct()[["country_id", "country_candidates", "notes"]]) == [
+        {"country_id": "BFA", "country_candidates": None, "notes": "country corrected (reference/fmtr_corrections.csv): why"},
+        {"country_id": "AGO", "country_candidates": None, "notes": None}]
+    assert _records(_correct(status="unresolved", corrected_value="", candidates="BEN BFA")[["country_id", "country_candidates", "notes"]]) == [
+        {"country_id": None, "country_candidates": "BEN BFA", "notes": "country unresolved (reference/fmtr_corrections.csv): why"},
+        {"country_id": "AGO", "country_candidates": None, "notes": None}]
+    assert _records(_correct(status="doubtful", corrected_value="", candidates="BEN BFA")[["country_id", "country_candidates", "notes"]]) == [
+        {"country_id": "BEN", "country_candidates": None, "notes": "country doubtful (reference/fmtr_corrections.csv): why"},
+        {"country_id": "AGO", "country_candidates": None, "notes": None}]
+
+
+# --- the report rows ----------------------------------------------------------------------------------------
+
+def test_a_report_row_counts_its_files_regions_elements_trainings_drops_and_matching_totals(tmp_path):
+    _write(tmp_path, {curation.REPORT_CURATION: f"report_id,notes\n{REPORT},Read from the PDF.\n",
+                      "tables/citations.csv": f"citation_id,title\nfmtr_{OTHER},Report 2017\nfmtr_{REPORT},Report 2018\n"})
+    raw = pd.DataFrame({"report_id": [REPORT] * 2 + [OTHER] * 6, "file": ["a"] * 2 + ["b", "b", "b", "c", "c", "c"],
+                        "region": ["Africa"] * 2 + ["Africa", "Africa", "Europe", "Europe", "Near East", "Near East"]})
+    trainings = pd.DataFrame({"report_id": [OTHER, OTHER, OTHER, REPORT, REPORT], "fiscal_year": pd.array([2018, 2017, 2018, 2018, None], dtype="Int64")})
+    totals = pd.DataFrame({"report_id": [OTHER, OTHER], "matches": pd.array([True, None], dtype="boolean")})
+    log = pd.DataFrame([(OTHER, "program_totals_line", "dropped", 1), (OTHER, "untitled_totals_line", "dropped", 1), (OTHER, "fragment_row", "dropped", 1),
+                        (OTHER, "strip_spaces", "changed", 4), (REPORT, "stray_element", "skipped", 3)], columns=["report_id", "rule", "action", "rows"])
+    out = curation.reports(raw, {"trainings": trainings, "fmtr_program_totals": totals}, log, tmp_path)
+    assert _records(out) == [
+        {"report_id": OTHER, "label": "FMTR 2017-2018", "title": "Report 2017", "fiscal_year_first": 2017, "fiscal_year_last": 2018,
+         "fiscal_year_rule": "Headings name FY2017 (1 trainings) and FY2018 (2 trainings); each training takes the fiscal year its heading names.",
+         "files": 2, "regions": 3, "training_elements": 6, "trainings": 3, "program_totals_lines": 2, "other_dropped_rows": 1, "totals_matching": 1,
+         "citation_id": f"fmtr_{OTHER}", "notes": None},
+        {"report_id": REPORT, "label": "FMTR 2018-2019", "title": "Report 2018", "fiscal_year_first": 2018, "fiscal_year_last": 2018,
+         "fiscal_year_rule": "Headings name FY2018 (1 trainings); each training takes the fiscal year its heading names.",
+         "files": 1, "regions": 1, "training_elements": 2, "trainings": 2, "program_totals_lines": 0, "other_dropped_rows": 0, "totals_matching": 0,
+         "citation_id": f"fmtr_{REPORT}", "notes": "Read from the PDF."}]
