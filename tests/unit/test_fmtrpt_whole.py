@@ -69,17 +69,6 @@ def test_a_region_and_country_that_start_a_heading_are_not_part_of_its_label():
     assert cleaning.heading_parts("Colombia, IMET, FY 01", "Colombia") == ("Colombia, IMET", 2001)  # no region: the country is kept
 
 
-# --- dates in the step --------------------------------------------------------------------------------------
-
-def test_a_start_date_alone_with_a_two_digit_year_or_not_a_date_is_counted_in_the_log():
-    df, _, log = _clean({REPORT: [("IMET, FY 2018", [{**TRAINING, "start_date": "6/4/18"}, {**TRAINING, "start_date": "TBD"}])]})
-    assert _records(df[["ordinal", "start_date_value", "end_date_value", "notes"]]) == [
-        {"ordinal": 1, "start_date_value": pd.Timestamp("2018-06-04"), "end_date_value": pd.Timestamp("2018-07-26"), "notes": None},
-        {"ordinal": 2, "start_date_value": None, "end_date_value": pd.Timestamp("2018-07-26"), "notes": "start_date as extracted: 'TBD'"}]
-    assert log == [{"report_id": REPORT, "rule": "date_two_digit_year", "action": "changed", "rows": 1},
-                   {"report_id": REPORT, "rule": "date_not_a_date", "action": "emptied", "rows": 1}]
-
-
 # --- the reports' totals lines against their blocks -----------------------------------------------------------
 
 def test_a_reconciled_totals_line_counts_its_block_rows_and_students_as_whole_numbers():
@@ -158,7 +147,7 @@ RULE_ROWS = [  # report REPORT, block 1 ("IMET, FY 2018"): each row touched by o
     {**T, "total_cost": "$"},                                                      # 10 cost_bare_dollar_sign
     {**T, "total_cost": "N/A"},                                                    # 11 cost_not_an_amount
     {**T, "start_date": "6/4/18"},                                                 # 12 date_two_digit_year
-    {**T, "end_date": "TBD"},                                                      # 13 date_not_a_date
+    {**T, "start_date": "TBD"},                                                    # 13 date_not_a_date
     {**T, "quantity": "x"},                                                        # 14 quantity_not_a_number
     {**T, "start_date": "6/4/2106"},                                               # 15 date_out_of_range
     {**T, "end_date": "6/3/2018"},                                                 # 16 end_date_before_start_date
@@ -224,7 +213,7 @@ def test_clean_returns_every_training_with_its_cells_cleaned_typed_and_noted():
         _cleaned(r, 10, 1, total_cost="$", cost_usd=None, notes="total_cost as extracted: '$'"),
         _cleaned(r, 11, 1, total_cost="N/A", cost_usd=None, notes="total_cost as extracted: 'N/A'"),
         _cleaned(r, 12, 1, start_date="6/4/18"),
-        _cleaned(r, 13, 1, end_date="TBD", end_date_value=None, notes="end_date as extracted: 'TBD'"),
+        _cleaned(r, 13, 1, start_date="TBD", start_date_value=None, notes="start_date as extracted: 'TBD'"),
         _cleaned(r, 14, 1, quantity="x", students=None, notes="quantity as extracted: 'x'"),
         _cleaned(r, 15, 1, start_date="6/4/2106", start_date_value=None, notes="start_date as extracted: '6/4/2106'"),
         _cleaned(r, 16, 1, end_date="6/3/2018", end_date_value=None, notes="start_date as extracted: '6/4/2018'; end_date as extracted: '6/3/2018'"),
@@ -340,3 +329,50 @@ def test_a_report_row_counts_its_files_regions_elements_trainings_drops_and_matc
          "fiscal_year_rule": "Headings name FY2018 (1 trainings); each training takes the fiscal year its heading names.",
          "files": 1, "regions": 1, "training_elements": 2, "trainings": 2, "program_totals_lines": 0, "other_dropped_rows": 0, "totals_matching": 0,
          "citation_id": f"fmtr_{REPORT}", "notes": "Read from the PDF."}]
+
+
+CORRECTED_CURATION = {
+    **CURATION,
+    curation.COUNTRY_CURATION: "name,country_id,notes\nIndochina,,A region.\n",
+    curation.CORRECTION_CURATION: "correction_id,report_id,country_printed,field,status,corrected_value,candidates,first_ordinal,last_ordinal,reason\n"
+                                  f"c1,{REPORT},Benin,country_id,corrected,BFA,,,,misprinted\n",
+}
+
+
+def test_curate_empties_an_unmapped_country_corrects_totals_lines_too_and_keys_a_heading_only_a_totals_line_has(tmp_path):
+    _write(tmp_path, CORRECTED_CURATION)
+    total = {**TRAINING, "course_title": "FY 2019 Program Totals"}
+    raw, _ = snapshot.load({f"{REPORT}/{REPORT}_Africa_fmtrpt_dedup.xml.gz": _xml([("IMET, FY 2018", [TRAINING]), ("Exchange, FY 2019", [total])], "Benin"),
+                            f"{REPORT}/{REPORT}_East_Asia_and_Pacific_fmtrpt_dedup.xml.gz": _xml([("IMET, FY 2018", [TRAINING])], "Indochina")})
+    log = cleaning.CleaningLog()
+    tables = curation.curate(*cleaning.clean(raw, log), log, tmp_path)
+    assert _records(tables["trainings"][["training_id", "country_printed", "country_id", "notes"]]) == [
+        {"training_id": f"{REPORT}_000001", "country_printed": "Benin", "country_id": "BFA", "notes": "country corrected (reference/fmtr_corrections.csv): misprinted"},
+        {"training_id": f"{REPORT}_000003", "country_printed": "Indochina", "country_id": None, "notes": "country as extracted: 'Indochina'"}]
+    assert _records(tables["fmtr_program_totals"][["totals_id", "fiscal_year", "counted", "country_id", "heading_id", "notes"]]) == [
+        {"totals_id": f"{REPORT}_000002", "fiscal_year": 2019, "counted": False, "country_id": "BFA", "heading_id": _heading_id("Exchange, FY 2019"),
+         "notes": "country corrected (reference/fmtr_corrections.csv): misprinted"}]
+    assert list(tables["fmtr_program_headings"]["heading"]) == ["IMET, FY 2018"]
+    assert _records(log.frame()) == [{"report_id": REPORT, "rule": "program_totals_line", "action": "dropped", "rows": 1},
+                                     {"report_id": REPORT, "rule": "country_not_mapped", "action": "emptied", "rows": 1},
+                                     {"report_id": REPORT, "rule": "correction_corrected", "action": "changed", "rows": 1}]
+
+
+def test_country_names_neither_curated_nor_known_to_pycountry_stop_the_step_named_in_order(tmp_path):
+    _write(tmp_path, CURATION)
+    raw, _ = snapshot.load({f"{REPORT}/{REPORT}_Africa_fmtrpt_dedup.xml.gz": _xml([("IMET, FY 2018", [TRAINING])], "Utopia"),
+                            f"{REPORT}/{REPORT}_Europe_fmtrpt_dedup.xml.gz": _xml([("IMET, FY 2018", [TRAINING, {**TRAINING, "course_title": "FY 2018 Program Totals"}])],
+                                                                                  "Atlantis")})
+    log = cleaning.CleaningLog()
+    with pytest.raises(ValueError) as err:
+        curation.curate(*cleaning.clean(raw, log), log, tmp_path)
+    assert str(err.value) == "country names matched neither by reference/fmtr_countries.csv nor by pycountry: ['Atlantis', 'Utopia']"
+
+
+# --- typed cells ----------------------------------------------------------------------------------------------
+
+def test_a_missing_date_is_neither_a_two_digit_year_nor_a_bad_date():
+    dates, short, bad = cleaning.parse_dates(s(None, "6/4/18", "13/1/2018"))
+    assert _records(pd.DataFrame({"dates": dates, "short": short, "bad": bad})) == [
+        {"dates": None, "short": False, "bad": False}, {"dates": pd.Timestamp("2018-06-04"), "short": True, "bad": False},
+        {"dates": None, "short": False, "bad": True}]
