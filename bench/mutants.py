@@ -99,11 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         report(args.areas, args.round_)
         return 0
-    names = [name for area in args.areas for name in sample(area, args.round_)]
+    def drawn() -> list[str]:
+        return [name for area in args.areas for name in sample(area, args.round_)]
+
     if args.command == "list":
-        print(*names, sep="\n")
+        print(*drawn(), sep="\n")
         return 0
-    return subprocess.call([str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(args.children), *names], cwd=ROOT)
+    mutmut = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(args.children)]
+    code = subprocess.call([*mutmut, *drawn()], cwd=ROOT)
+    # mutmut lists the mutants of a changed module anew when it starts, after the names above were drawn from the
+    # old list: draw again from the new one and run what has no result yet
+    codes = {name: code for area in args.areas for name, code in results(area).items()}
+    missing = [name for name in drawn() if codes.get(name) is None]
+    return subprocess.call([*mutmut, *missing], cwd=ROOT) if missing else code
 
 
 if __name__ == "__main__":
