@@ -94,3 +94,21 @@ def test_every_country_that_would_stand_for_two_states_on_one_day_is_named():
     with pytest.raises(ValueError) as err:
         P.country_states(world)
     assert str(err.value) == "countries that stand for two states of one system on one day: AAA (cow), BBB (cow)"
+
+
+def test_an_agreement_that_ended_before_its_partner_joined_the_system_is_not_in_force_in_the_year_it_joins():
+    from tests.unit.test_panel_rules import _agreement
+
+    t = tables([_agreement("G", "information_security", "GBR", "2009-01-01", end="2012-03-01", status="expired")], projects=[])
+    m = t["state_memberships"]
+    m.loc[m["code"] == STATES["GBR"], "start_date"] = pd.Timestamp("2012-07-01")  # a member from July 2012 only
+    countries = P.country_years(t, 2011, 2013)
+    britain = countries[countries["code"] == STATES["GBR"]].set_index("year")
+    assert britain["jp_infosec_any"].tolist() == [0, 0] and britain.index.tolist() == [2012, 2013]
+
+
+def test_a_country_ending_on_the_last_day_its_list_leaves_running_is_not_carried_on():
+    world = _crosswalk_world([("XXX", 5, None, None, "2024-12-31")], [], [("cow", 5, "2000-01-01", "2024-12-31", True)])
+    out = P.country_states(world)
+    assert out["end_date"].tolist() == [pd.Timestamp("2024-12-31")] and not bool(out["censored"][0])
+    assert P.country_state_years(out, 2023, 2026)["year"].tolist() == [2023, 2024]

@@ -169,3 +169,12 @@ def test_a_table_keyed_by_a_start_date_without_an_end_date_has_no_spells_to_comp
         "fields": [{"name": "office"}, {"name": "start_date", "type": "date"}], "primaryKey": ["office", "start_date"]})
     frame = pd.DataFrame({"office": pd.array(["x", "x"], dtype="string"), "start_date": pd.to_datetime(["2000-01-01", "2001-01-01"])})
     assert spell_problems({"posts": frame}, {"posts": table}) == []
+
+
+def test_a_look_alike_key_lists_each_character_outside_ascii_of_both_keys():
+    from ddsc.validation.rules import look_alike_problems
+
+    table = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {"fields": [{"name": "thing_id"}], "primaryKey": ["thing_id"]})
+    found = look_alike_problems({"things": _strings(thing_id=["PA", "\uff30\uff21"])}, {"things": table})
+    assert _whole(found) == [("things", 3, "thing_id", "key '\uff30\uff21' looks like 'PA' on line 2 (U+FF30 U+FF21): equal once fullwidth forms "
+                              "and Cyrillic or Greek look-alikes are read as Latin", "look-alike-key")]

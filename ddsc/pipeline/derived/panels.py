@@ -266,7 +266,7 @@ def country_states(tables: dict) -> pd.DataFrame:
     out = pairs.merge(spells, on=["system", "code"])
     dates = countries.set_index(countries["country_id"].astype("string"))[["start_date", "end_date"]]
     own_start, own_end = out["country_id"].map(dates["start_date"]), out["country_id"].map(dates["end_date"])
-    clipped_end = own_end.notna() & (own_end < out["end_date"])
+    clipped_end = own_end.notna() & (own_end <= out["end_date"])  # ending on the spell's last day too: not carried on
     out["start_date"] = out["start_date"].where(~(own_start > out["start_date"]).fillna(False).astype(bool), own_start)
     out["end_date"] = out["end_date"].where(~clipped_end.fillna(False).astype(bool), own_end)
     out["censored"] = out["censored"] & ~clipped_end.fillna(False).astype(bool)
