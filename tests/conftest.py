@@ -36,6 +36,12 @@ def shared(compute):
     return get
 
 
+def per_test_while_mutmut_records(fixture_name: str, config) -> str:
+    """A fixture's scope: the module's, but each test's while mutmut records which tests call which function (as
+    ``shared``), so that every test reading the fixture is run against the mutants of what it computes."""
+    return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else "module"
+
+
 def make_package(dest: Path) -> Path:
     """The minimal fixture (cut from the real tables) with the repository's schemas and the files a release
     carries, assembled at ``dest``."""

@@ -15,13 +15,13 @@ import pytest
 
 from ddsc.release.write import checksums, write_zip
 from ddsc.release.verify import SUMS, Verification, publish, published_releases, verify_release
-from tests.conftest import run
+from tests.conftest import per_test_while_mutmut_records, run
 from tests.fixtures.tiny import tiny
 
 NAME = "ddsc-1.0.0"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_while_mutmut_records)
 def tiny_release(tmp_path_factory) -> Path:
     from ddsc.cli import main
 

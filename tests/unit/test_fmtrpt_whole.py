@@ -1,12 +1,12 @@
 """The fmtrpt step's cleaning and curation functions on tiny frames and reports written here, each output asserted
 whole: every column and its type, every row of the cleaning log with its rule, action and count, the full error."""
 
-import functools
 
 import pandas as pd
 import pytest
 
 from ddsc.pipeline.sources.fmtrpt import cleaning, curation, snapshot
+from tests.conftest import shared
 from tests.unit.test_fmtrpt_edges import CURATION, REPORT, TRAINING, _heading_id, _records, _xml
 
 
@@ -176,9 +176,7 @@ def test_clean_logs_every_rule_with_its_action_per_report_in_the_order_the_rules
         [("date_out_of_range", "emptied"), ("end_date_before_start_date", "emptied"), ("page_two_numbers", "changed"), ("page_not_a_number", "emptied")]]
 
 
-@functools.cache
-def _rules_cleaned() -> tuple[pd.DataFrame, pd.DataFrame, list]:
-    return _clean(RULE_REPORTS)
+_rules_cleaned = shared(lambda: _clean(RULE_REPORTS))  # (trainings, totals lines, log), computed once for the tests that read it
 
 
 def _cleaned(report: str, ordinal: int, block: int, heading: str = "IMET, FY 2018", **changes) -> dict:
