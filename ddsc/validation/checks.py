@@ -147,6 +147,8 @@ def _problem(case, table: Table, frame: pd.DataFrame, declared: dict, text: pd.D
     if pd.isna(case.index):
         if check.startswith("column_in_"):
             return Problem(name, 1, str(case.failure_case), "column does not match the schema", "frame-columns")
+        if check == "column_ordered":  # pandera gives the schema's name as its column: locate the column out of place
+            return Problem(name, 1, str(case.failure_case), "column out of the schema's order", "frame-columns")
         return Problem(name, 1, str(column or ""), f"{check}: {case.failure_case}", "dtype" if check.startswith("dtype") else "frame-columns")
     row = int(case.index)
     line = line_of(row)

@@ -178,3 +178,27 @@ def test_a_look_alike_key_lists_each_character_outside_ascii_of_both_keys():
     found = look_alike_problems({"things": _strings(thing_id=["PA", "\uff30\uff21"])}, {"things": table})
     assert _whole(found) == [("things", 3, "thing_id", "key '\uff30\uff21' looks like 'PA' on line 2 (U+FF30 U+FF21): equal once fullwidth forms "
                               "and Cyrillic or Greek look-alikes are read as Latin", "look-alike-key")]
+
+
+def test_a_frame_of_columns_out_of_order_is_located_at_each_column_out_of_place():
+    from ddsc.validation.checks import schema_problems, table_schema
+
+    table = Table.from_resource({"name": "things", "path": "tables/things.csv"}, {"fields": [{"name": "thing_id"}, {"name": "n", "type": "integer"}], "primaryKey": ["thing_id"]})
+    frame = table.typed(pd.DataFrame({"thing_id": ["a", "b"], "n": ["5", "12"]}, dtype="string"))
+    schema = table_schema(table, {"things": table}, {"things": frame})
+    assert sorted(_whole(schema_problems(schema, frame[["n", "thing_id"]], table))) == [
+        ("things", 1, "n", "column out of the schema's order", "frame-columns"), ("things", 1, "thing_id", "column out of the schema's order", "frame-columns")]
+
+
+def test_a_date_missing_from_the_key_it_references_is_quoted_as_a_day():
+    from ddsc.validation.checks import schema_problems, table_schema
+
+    days = Table.from_resource({"name": "days", "path": "tables/days.csv"}, {"fields": [{"name": "day", "type": "date"}], "primaryKey": ["day"]})
+    notes = Table.from_resource({"name": "notes", "path": "tables/notes.csv"}, {
+        "fields": [{"name": "note_id"}, {"name": "day", "type": "date"}], "primaryKey": ["note_id"],
+        "foreignKeys": [{"fields": ["day"], "reference": {"resource": "days", "fields": ["day"]}}]})
+    frames = {"days": pd.DataFrame({"day": pd.to_datetime(["2020-01-01"])}),
+              "notes": pd.DataFrame({"note_id": pd.array(["n1"], dtype="string"), "day": pd.to_datetime(["2021-01-01"])})}
+    model = {"days": days, "notes": notes}
+    assert _whole(schema_problems(table_schema(notes, model, frames), frames["notes"], notes)) == [
+        ("notes", 2, "day", "'2021-01-01' not found in days.day", "foreign-key")]
