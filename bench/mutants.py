@@ -3,6 +3,7 @@
     python bench/mutants.py run verify            # mutmut runs the first sample of one area (its names drawn again, same seed)
     python bench/mutants.py --round 2 run         # a second sample of every area, of mutants the first did not draw
     python bench/mutants.py report                # the score of each area's sample, with its 95% interval and survivors
+    python bench/mutants.py run checks diff       # the areas run whole before the rounds, sampled the same way
 
 mutmut (``[tool.mutmut]`` in pyproject.toml) lists every mutant of the mutated modules in ``mutants/**/*.meta``
 once ``mutmut run`` has generated them. Running all of them costs hours per module, so each area's score is
@@ -33,6 +34,8 @@ AREAS = {  # an area: the modules whose mutants are drawn together
     "rules": ["ddsc/validation/rules.py"],
     "export": ["ddsc/release/export.py"],
     "verify": ["ddsc/release/verify.py"],
+    "checks": ["ddsc/validation/checks.py"],
+    "diff": ["ddsc/release/diff.py"],
 }
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}  # a test failed; the mutant made a test hang or crash
 SURVIVED = {"survived", "no tests"}  # every test passed; no test calls the mutated function
@@ -106,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         print(*drawn(), sep="\n")
         return 0
     mutmut = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(args.children)]
+    if not drawn():  # no mutants/ yet: mutmut lists the mutants when it starts, and stops at a name that matches none
+        subprocess.call([*mutmut, "ddsc.none.x_none__mutmut_1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not drawn():
+            sys.exit("mutmut listed no mutants of these areas (mutants/)")
     code = subprocess.call([*mutmut, *drawn()], cwd=ROOT)
     # mutmut lists the mutants of a changed module anew when it starts, after the names above were drawn from the
     # old list: draw again from the new one and run what has no result yet
