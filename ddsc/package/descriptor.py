@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import math
 import re
@@ -12,7 +11,7 @@ from pathlib import PurePosixPath
 from pathlib import Path
 
 from ddsc.package.checksums import checksum_problems
-from ddsc.package.model import KNOWN_TYPES, MAX_INTEGER, Table
+from ddsc.package.model import KNOWN_TYPES, MAX_INTEGER, Table, is_date
 from ddsc.package.text import INVISIBLE_RX
 from ddsc.package.problems import Problem
 from ddsc.package.source import DESCRIPTOR, Source, UnsafeRelease, unsafe_path
@@ -337,11 +336,7 @@ def _bound_problem(kind: str, value) -> str | None:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         return None if ok else "must be a finite JSON number (no quotes)"
     if kind == "date":
-        try:
-            ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and datetime.date.fromisoformat(value)
-        except ValueError:
-            ok = False
-        return None if ok else "must be a date written YYYY-MM-DD"
+        return None if is_date(value) else "must be a date written YYYY-MM-DD"
     return f"is not supported on a {kind} field"
 
 

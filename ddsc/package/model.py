@@ -7,6 +7,7 @@ The type maps sit together here; nothing else in the code states a column's type
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +27,19 @@ FORMULA_START = ("=", "+", "-", "@")
 INTEGER_RX = r"[+-]?[0-9]+"
 NUMBER_RX = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 DATE_RX = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def is_date(text) -> bool:
+    """A calendar day written YYYY-MM-DD in ASCII digits (a regular expression's ``\\d`` would also take other
+    scripts' digits, and ``2026-02-30`` has the shape of a date)."""
+    if not isinstance(text, str) or not re.fullmatch(DATE_RX, text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
 FIRST_DAY = pd.Timestamp("0001-01-01")
 from ddsc.package.text import INVISIBLE_RX  # noqa: E402 - one definition, shared with the terminal output
 

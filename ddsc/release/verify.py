@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ddsc.package.checksums import SUMS, checksum_problems, parse_sums, read_sums, sha256  # noqa: F401 - verify's API
+from ddsc.package.model import is_date
 from ddsc.package.problems import Problem, line_of, limited
 from ddsc.package.source import ReleaseError, Source, UnsafeRelease
 
@@ -406,17 +407,6 @@ def verify_release(path: Path, expect: str | None = None, published: Path | None
 # --- published releases ----------------------------------------------------------------------------------------
 
 
-def _is_date(text: str) -> bool:
-    """A calendar date written YYYY-MM-DD in ASCII digits (``\\d`` would also take other scripts' digits)."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        return False
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def published_releases(path: Path | None = None) -> dict[str, tuple[str, str]]:
     """``{SHA-256 of SHA256SUMS: (version, date)}`` of every release the maintainers published, from the table
     shipped with the code (``ddsc/release/published.csv``; ``publish`` adds to it). A malformed table is an error."""
@@ -430,7 +420,7 @@ def published_releases(path: Path | None = None) -> dict[str, tuple[str, str]]:
         raise ReleaseError(f"{path.name}: the header must be {PUBLISHED_HEADER}")
     out = {}
     for number, row in enumerate(csv.reader(lines[1:]), 2):
-        if len(row) != 3 or not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", row[0]) or not DIGEST.fullmatch(row[1]) or not _is_date(row[2]):
+        if len(row) != 3 or not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", row[0]) or not DIGEST.fullmatch(row[1]) or not is_date(row[2]):
             raise ReleaseError(f"{path.name}:{number}: not a version, a SHA-256 in lower-case hex and a date")
         out[row[1]] = (row[0], row[2])
     return out

@@ -141,3 +141,11 @@ def test_a_number_of_five_thousand_digits_in_the_descriptor_is_located(base, tmp
     path = root / "datapackage.json"
     path.write_text(path.read_text().replace('"resources"', '"x": ' + "9" * 5000 + ', "resources"', 1))
     assert [(p.table, p.line, p.kind) for p in read_model(Source(root))[2]] == [("datapackage.json", 1, "invalid-json")]
+
+
+@pytest.mark.parametrize(("value", "ok"), [("2024-02-29", True), ("2023-02-29", False), ("2023-02-28", True), ("\u0662\u0660\u0662\u0663-\u0660\u0661-\u0660\u0661", False),
+                                           ("2023-1-01", False), ("2023-01-01 ", False), (None, False)])
+def test_a_date_bound_is_a_calendar_day_in_ascii_digits(value, ok):
+    from ddsc.package.descriptor import _bound_problem
+
+    assert (_bound_problem("date", value) is None) == ok
